@@ -1,0 +1,57 @@
+/* Explicit-endian field decoders.  Probes never cast on-disk bytes to
+ * structs: every field is read with one of these from a byte pointer, so
+ * alignment and host byte order never matter. */
+#ifndef RR_ENDIAN_H
+#define RR_ENDIAN_H
+
+#include <stdint.h>
+
+static inline uint16_t rr_le16(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+
+static inline uint32_t rr_le32(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static inline uint64_t rr_le64(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint64_t)rr_le32(b) | (uint64_t)rr_le32(b + 4) << 32;
+}
+
+static inline uint16_t rr_be16(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static inline uint32_t rr_be32(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | (uint32_t)b[3];
+}
+
+static inline uint64_t rr_be64(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint64_t)rr_be32(b) << 32 | (uint64_t)rr_be32(b + 4);
+}
+
+/* Either order, chosen at run time (md 0.90 and ZFS are written in the
+ * byte order of the machine that created them). */
+static inline uint32_t rr_x32(const void *p, int big)
+{
+	return big ? rr_be32(p) : rr_le32(p);
+}
+
+static inline uint64_t rr_x64(const void *p, int big)
+{
+	return big ? rr_be64(p) : rr_le64(p);
+}
+
+#endif

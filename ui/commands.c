@@ -1,0 +1,151 @@
+/* The subcommand table.  Commands whose issue has not landed yet are
+ * described in full but answer "not implemented yet" (exit status 2). */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/msg.h"
+#include "ui/cli.h"
+
+const struct rr_cmd rr_cmds[] = {
+	{ NULL, N_("[--session DIR]"),
+	  N_("the wizard; starts a new session directory ./raidrescue-YYYYmmdd-HHMMSS/"),
+	  N_("Opens the interactive wizard: pick members, review their superblocks,\n"
+	     "choose an order, stack snapshots, try assemblies, check filesystems.\n\n"
+	     "  --session DIR   use (or resume) this session directory\n"),
+	  rr_cmd_not_implemented },
+	{ "demo", "",
+	  N_("build the demo scenario (a failed RAID5) and open the wizard on it"),
+	  N_("Creates, in a fresh session directory, five sparse member images of a\n"
+	     "RAID5 array with md 1.2 superblocks, LVM2 and ext4 volumes, two of them\n"
+	     "ejected at different times, then opens the wizard on them.\n"),
+	  rr_cmd_not_implemented },
+	{ "examine", N_("[--json] DEV|IMAGE..."),
+	  N_("decode the superblocks and volume structures of devices or images"),
+	  N_("For each device or image: md 0.90/1.x superblocks (in the wording and order\n"
+	     "of mdadm --examine), LVM2 physical volume labels and metadata, dm-snapshot\n"
+	     "copy-on-write stores, ZFS labels and uberblocks, filesystems and partition\n"
+	     "tables; then a one-line verdict.  Nothing is ever written.\n\n"
+	     "  --json          print the decoded model as JSON\n"),
+	  rr_cmd_examine },
+	{ "plan", N_("[--json] [--top N] DEV|IMAGE..."),
+	  N_("propose member orders and geometries, ranked, with reasons"),
+	  N_("Groups the members by array, shows the conflicts that matter (events,\n"
+	     "update times, roles) and proposes orders with 'missing' slots, best first.\n"
+	     "When superblocks are lost, searches orders, levels, layouts, chunk sizes\n"
+	     "and data offsets, scoring each by the structures it finds.\n\n"
+	     "  --json          print the candidates as JSON\n"
+	     "  --top N         show the N best candidates (default 10)\n"),
+	  rr_cmd_not_implemented },
+	{ "overlay", N_("--session DIR DEV|IMAGE..."),
+	  N_("stack a copy-on-write snapshot over every member"),
+	  N_("Creates, per member, a device-mapper snapshot whose copy-on-write store is\n"
+	     "a sparse file in the session directory.  Every later step writes only\n"
+	     "there; the members themselves are opened read-only.\n\n"
+	     "  --session DIR   the session directory (created if needed)\n"
+	     "  --chunk KiB     snapshot chunk size (default 4)\n"
+	     "  --cow-size SIZE size of each copy-on-write file (default: 10% of the member)\n"),
+	  rr_cmd_not_implemented },
+	{ "assemble", N_("--session DIR [--via dm-raid|mdadm] --order A,B,missing,D [geometry options]"),
+	  N_("assemble one candidate array on the session's snapshots"),
+	  N_("Assembles the array on the snapshot devices only.\n\n"
+	     "  --via dm-raid   a device-mapper raid table; writes nothing at all (default)\n"
+	     "  --via mdadm     mdadm --create --assume-clean on the snapshots\n"
+	     "  --order LIST    comma-separated member paths as given to overlay, or 'missing'\n"
+	     "  --level N, --chunk KiB, --layout NAME, --metadata VER, --data-offset SECTORS\n"
+	     "                  geometry; by default taken from the superblocks\n"),
+	  rr_cmd_not_implemented },
+	{ "fsck", N_("--session DIR [--write]"),
+	  N_("run read-only checkers on every filesystem of the assembled array"),
+	  N_("Finds the filesystems on the assembled array (through partitions and LVM)\n"
+	     "and runs the matching read-only checker on each; logs go to the session.\n\n"
+	     "  --json          print the results as JSON\n"
+	     "  --write         run the repairing checker, on the snapshots only\n"),
+	  rr_cmd_not_implemented },
+	{ "trial", N_("[--json] --session DIR [--top N] DEV|IMAGE..."),
+	  N_("assemble and check each candidate in turn, best first"),
+	  N_("For each candidate geometry: assemble on the snapshots, map partitions and\n"
+	     "logical volumes, check every filesystem, tear the assembly down.  Prints a\n"
+	     "results table, best first.\n\n"
+	     "  --json          print the results as JSON\n"
+	     "  --top N         try the N best candidates (default 3)\n"),
+	  rr_cmd_not_implemented },
+	{ "undo", N_("--session DIR [--all | --steps N]"),
+	  N_("undo the last steps of a session (tear down its devices)"),
+	  N_("Tears down, in reverse order, what the last steps of the session created\n"
+	     "and marks them undone in the journal.\n\n"
+	     "  --all           undo every step\n"
+	     "  --steps N       undo the last N steps (default 1)\n"),
+	  rr_cmd_not_implemented },
+	{ "replay", N_("[--dry-run] JOURNAL"),
+	  N_("rebuild a saved session's stack in a new session"),
+	  N_("Re-creates the steps of a saved journal in a new session, finding the\n"
+	     "members by their fingerprints (not by /dev names).\n\n"
+	     "  --dry-run       only say what would be done\n"),
+	  rr_cmd_not_implemented },
+	{ "journal", N_("--as-script JOURNAL"),
+	  N_("print a journal as the equivalent shell commands"),
+	  N_("Prints the losetup, dmsetup and mdadm commands equivalent to a journal,\n"
+	     "for the operator's notes or another machine.\n"),
+	  rr_cmd_not_implemented },
+	{ "cleanup", "",
+	  N_("remove every device this program created, even without a journal"),
+	  N_("Removes every device-mapper device whose UUID starts with RAIDRESCUE- and\n"
+	     "every loop device backed by a session's copy-on-write file; never anything\n"
+	     "else.\n"),
+	  rr_cmd_not_implemented },
+	{ "cow-merge", N_("[--dry-run] --cow FILE --origin DEV|IMAGE"),
+	  N_("revert an origin to its snapshot's state, offline, undoably"),
+	  N_("Copies the chunks recorded in a persistent dm-snapshot store back onto its\n"
+	     "origin, saving what it overwrites in an undo store first.\n\n"
+	     "  --dry-run       list the chunk runs that would be copied\n"),
+	  rr_cmd_not_implemented },
+	{ "zfs", N_("list|rewind ..."),
+	  N_("list ZFS uberblocks; rewind a pool's overlays to an older txg"),
+	  N_("  list DEV...                 uberblocks of every label, the active one\n"
+	     "  rewind --txg N --session DIR\n"
+	     "                              on the members' overlays only, neutralise\n"
+	     "                              every uberblock newer than N\n"),
+	  rr_cmd_not_implemented },
+	{ "status", "",
+	  N_("md arrays of this machine and their health"),
+	  N_("Reads /proc/mdstat and /sys/block/md*/md: each array's level, state and\n"
+	     "members (in sync, faulty, spare, rebuilding), degraded or not.\n"),
+	  rr_cmd_not_implemented },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+void rr_cmd_help(const struct rr_cmd *cmd)
+{
+	printf(_("Usage: %s%s%s %s\n\n"), RR_PROGNAME, cmd->name ? " " : "",
+	       cmd->name ? cmd->name : "", _(cmd->synopsis));
+	printf("%s.\n\n", _(cmd->summary));
+	fputs(_(cmd->help), stdout);
+	fputs(_("  -h, --help      show this help\n"), stdout);
+}
+
+int rr_cmd_usage_error(const struct rr_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rr_verr(cmd->name, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, _("Try '%s%s%s --help'.\n"), RR_PROGNAME, cmd->name ? " " : "",
+		cmd->name ? cmd->name : "");
+	return RR_EXIT_USAGE;
+}
+
+int rr_cmd_not_implemented(const struct rr_cmd *cmd, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			rr_cmd_help(cmd);
+			return RR_EXIT_OK;
+		}
+	}
+	rr_err(cmd->name ? cmd->name : NULL, "%s", _("not implemented yet"));
+	return RR_EXIT_USAGE;
+}
