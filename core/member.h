@@ -18,6 +18,7 @@ struct rr_member {
 	char *path;		/* as the operator gave it */
 	uint64_t size_bytes;
 	int open_errno;		/* 0, or why it could not be opened at all */
+	uint64_t bytes_read;	/* through the read layer, for benchmarks */
 
 	struct rr_md_info *md;
 	struct rr_lvm_info *lvm;

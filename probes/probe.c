@@ -46,6 +46,7 @@ struct rr_member *rr_examine_path(const char *path)
 		return m;
 	}
 	rr_probe_all(dev, m);
+	m->bytes_read = rr_dev_bytes_read(dev);
 	rr_dev_close(dev);
 	return m;
 }

@@ -46,7 +46,7 @@ const struct rr_cmd rr_cmds[] = {
 	     "there; the members themselves are opened read-only.\n\n"
 	     "  --session DIR   the session directory (created if needed)\n"
 	     "  --chunk KiB     snapshot chunk size (default 4)\n"
-	     "  --cow-size SIZE size of each copy-on-write file (default: 10% of the member)\n"),
+	     "  --cow-size SIZE size of each copy-on-write file (default: a tenth of the member)\n"),
 	  rr_cmd_not_implemented },
 	{ "assemble", N_("--session DIR [--via dm-raid|mdadm] --order A,B,missing,D [geometry options]"),
 	  N_("assemble one candidate array on the session's snapshots"),
