@@ -3,10 +3,20 @@
 
 #include "core/i18n.h"
 #include "core/msg.h"
+#include "probes/blk.h"
+#include "probes/cow.h"
+#include "probes/lvm2.h"
+#include "probes/md.h"
 #include "probes/probe.h"
+#include "probes/zfs.h"
 
 /* Formats register here (each file defines its const descriptor). */
 const struct rr_probe *const rr_probes[] = {
+	&rr_probe_md,
+	&rr_probe_lvm2,
+	&rr_probe_cow,
+	&rr_probe_zfs,
+	&rr_probe_blkid,
 	NULL
 };
 

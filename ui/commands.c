@@ -10,18 +10,25 @@
 #include "ui/cli.h"
 
 const struct rr_cmd rr_cmds[] = {
-	{ NULL, N_("[--session DIR]"),
-	  N_("the wizard; starts a new session directory ./raidrescue-YYYYmmdd-HHMMSS/"),
+	{ NULL, N_("[--session DIR] [DEV|IMAGE...]"),
+	  N_("the wizard, in a new session directory ./raidrescue-DATE-TIME/"),
 	  N_("Opens the interactive wizard: pick members, review their superblocks,\n"
 	     "choose an order, stack snapshots, try assemblies, check filesystems.\n\n"
-	     "  --session DIR   use (or resume) this session directory\n"),
-	  rr_cmd_not_implemented },
-	{ "demo", "",
+	     "  --session DIR   use (or resume) this session directory\n"
+	     "  DEV|IMAGE...    preselect these members\n"),
+	  rr_cmd_wizard },
+	{ "demo", N_("[--no-wizard] [--dir DIR]"),
 	  N_("build the demo scenario (a failed RAID5) and open the wizard on it"),
 	  N_("Creates, in a fresh session directory, five sparse member images of a\n"
 	     "RAID5 array with md 1.2 superblocks, LVM2 and ext4 volumes, two of them\n"
-	     "ejected at different times, then opens the wizard on them.\n"),
-	  rr_cmd_not_implemented },
+	     "ejected at different times, then opens the wizard on them.  Everything is\n"
+	     "made in ordinary files (mkfs.ext4 and debugfs for the volumes); it needs\n"
+	     "neither root nor the kernel's md or device-mapper.  truth.json in the\n"
+	     "directory tells the real order and what happened.\n\n"
+	     "  --dir DIR       build it in DIR (new or empty; default\n"
+	     "                  ./raidrescue-YYYYmmdd-HHMMSS)\n"
+	     "  --no-wizard     only build it and print the next commands\n"),
+	  rr_cmd_demo },
 	{ "examine", N_("[--json] DEV|IMAGE..."),
 	  N_("decode the superblocks and volume structures of devices or images"),
 	  N_("For each device or image: md 0.90/1.x superblocks (in the wording and order\n"
@@ -37,8 +44,10 @@ const struct rr_cmd rr_cmds[] = {
 	     "When superblocks are lost, searches orders, levels, layouts, chunk sizes\n"
 	     "and data offsets, scoring each by the structures it finds.\n\n"
 	     "  --json          print the candidates as JSON\n"
-	     "  --top N         show the N best candidates (default 10)\n"),
-	  rr_cmd_not_implemented },
+	     "  --top N         show the N best candidates (default 10)\n"
+	     "  --search        search by evidence even when the superblocks agree\n"
+	     "  --no-search     propose from the superblocks only\n"),
+	  rr_cmd_plan },
 	{ "overlay", N_("--session DIR DEV|IMAGE..."),
 	  N_("stack a copy-on-write snapshot over every member"),
 	  N_("Creates, per member, a device-mapper snapshot whose copy-on-write store is\n"
@@ -47,55 +56,60 @@ const struct rr_cmd rr_cmds[] = {
 	     "  --session DIR   the session directory (created if needed)\n"
 	     "  --chunk KiB     snapshot chunk size (default 4)\n"
 	     "  --cow-size SIZE size of each copy-on-write file (default: a tenth of the member)\n"),
-	  rr_cmd_not_implemented },
+	  rr_cmd_overlay },
 	{ "assemble", N_("--session DIR [--via dm-raid|mdadm] --order A,B,missing,D [geometry options]"),
 	  N_("assemble one candidate array on the session's snapshots"),
 	  N_("Assembles the array on the snapshot devices only.\n\n"
-	     "  --via dm-raid   a device-mapper raid table; writes nothing at all (default)\n"
+	     "  --via dm-raid   a device-mapper raid table; writes nothing at all\n"
 	     "  --via mdadm     mdadm --create --assume-clean on the snapshots\n"
+	     "  --via auto      dm-raid when it can express the layout, else mdadm (default)\n"
 	     "  --order LIST    comma-separated member paths as given to overlay, or 'missing'\n"
 	     "  --level N, --chunk KiB, --layout NAME, --metadata VER, --data-offset SECTORS\n"
 	     "                  geometry; by default taken from the superblocks\n"),
-	  rr_cmd_not_implemented },
+	  rr_cmd_assemble },
 	{ "fsck", N_("--session DIR [--write]"),
 	  N_("run read-only checkers on every filesystem of the assembled array"),
 	  N_("Finds the filesystems on the assembled array (through partitions and LVM)\n"
 	     "and runs the matching read-only checker on each; logs go to the session.\n\n"
 	     "  --json          print the results as JSON\n"
+	     "  --timeout S     give each checker S seconds (default 900)\n"
 	     "  --write         run the repairing checker, on the snapshots only\n"),
-	  rr_cmd_not_implemented },
+	  rr_cmd_fsck },
 	{ "trial", N_("[--json] --session DIR [--top N] DEV|IMAGE..."),
 	  N_("assemble and check each candidate in turn, best first"),
 	  N_("For each candidate geometry: assemble on the snapshots, map partitions and\n"
 	     "logical volumes, check every filesystem, tear the assembly down.  Prints a\n"
 	     "results table, best first.\n\n"
 	     "  --json          print the results as JSON\n"
-	     "  --top N         try the N best candidates (default 3)\n"),
-	  rr_cmd_not_implemented },
+	     "  --top N         try the N best candidates (default 3)\n"
+	     "  --via ROUTE     dm-raid, mdadm or auto (default)\n"
+	     "  --timeout S     give each checker S seconds (default 900)\n"),
+	  rr_cmd_trial },
 	{ "undo", N_("--session DIR [--all | --steps N]"),
 	  N_("undo the last steps of a session (tear down its devices)"),
 	  N_("Tears down, in reverse order, what the last steps of the session created\n"
 	     "and marks them undone in the journal.\n\n"
 	     "  --all           undo every step\n"
 	     "  --steps N       undo the last N steps (default 1)\n"),
-	  rr_cmd_not_implemented },
+	  rr_cmd_undo },
 	{ "replay", N_("[--dry-run] JOURNAL"),
 	  N_("rebuild a saved session's stack in a new session"),
 	  N_("Re-creates the steps of a saved journal in a new session, finding the\n"
 	     "members by their fingerprints (not by /dev names).\n\n"
-	     "  --dry-run       only say what would be done\n"),
-	  rr_cmd_not_implemented },
+	     "  --dry-run       only find the members and say what would be done\n"
+	     "  --session DIR   the new session (default ./raidrescue-YYYYmmdd-HHMMSS/)\n"),
+	  rr_cmd_replay },
 	{ "journal", N_("--as-script JOURNAL"),
 	  N_("print a journal as the equivalent shell commands"),
 	  N_("Prints the losetup, dmsetup and mdadm commands equivalent to a journal,\n"
 	     "for the operator's notes or another machine.\n"),
-	  rr_cmd_not_implemented },
+	  rr_cmd_journal },
 	{ "cleanup", "",
 	  N_("remove every device this program created, even without a journal"),
 	  N_("Removes every device-mapper device whose UUID starts with RAIDRESCUE- and\n"
 	     "every loop device backed by a session's copy-on-write file; never anything\n"
 	     "else.\n"),
-	  rr_cmd_not_implemented },
+	  rr_cmd_cleanup },
 	{ "cow-merge", N_("[--dry-run] --cow FILE --origin DEV|IMAGE"),
 	  N_("revert an origin to its snapshot's state, offline, undoably"),
 	  N_("Copies the chunks recorded in a persistent dm-snapshot store back onto its\n"
@@ -109,11 +123,15 @@ const struct rr_cmd rr_cmds[] = {
 	     "                              on the members' overlays only, neutralise\n"
 	     "                              every uberblock newer than N\n"),
 	  rr_cmd_not_implemented },
-	{ "status", "",
+	{ "status", N_("[--json]"),
 	  N_("md arrays of this machine and their health"),
 	  N_("Reads /proc/mdstat and /sys/block/md*/md: each array's level, state and\n"
-	     "members (in sync, faulty, spare, rebuilding), degraded or not.\n"),
-	  rr_cmd_not_implemented },
+	     "members (in sync, faulty, spare, rebuilding), degraded or not.\n"
+	     "Exit status 1 when an array is degraded or not running.\n\n"
+	     "  --json          print the arrays as JSON\n"
+	     "  --mdstat FILE   read this instead of /proc/mdstat (a saved copy)\n"
+	     "  --sysfs DIR     read md attributes under DIR instead of /sys\n"),
+	  rr_cmd_status },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -45,12 +45,22 @@ char *fx_local(const char *rel)
 
 char *fx_unxz(const char *xz_path)
 {
-	const char *base = strrchr(xz_path, '/');
-	char *out, *cmd;
+	const char *base = strrchr(xz_path, '/'), *dir = base;
+	char *out, *cmd, *name;
 	size_t n;
 
 	base = base ? base + 1 : xz_path;
-	out = join(fx_tmpdir(), base);
+	/* the folder name too: every set has a member0.img */
+	while (dir && dir > xz_path && dir[-1] != '/')
+		dir--;
+	if (dir && dir != base) {
+		if (asprintf(&name, "%.*s_%s", (int)(base - dir - 1), dir, base) < 0)
+			fail_msg("oom");
+	} else {
+		name = strdup(base);
+	}
+	out = join(fx_tmpdir(), name);
+	free(name);
 	n = strlen(out);
 	if (n > 3 && strcmp(out + n - 3, ".xz") == 0)
 		out[n - 3] = '\0';

@@ -1,0 +1,390 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "actions/dm.h"
+#include "actions/loop.h"
+#include "actions/overlay.h"
+#include "actions/teardown.h"
+#include "core/failpoint.h"
+#include "core/i18n.h"
+#include "core/journal.h"
+#include "core/msg.h"
+#include "probes/fingerprint.h"
+
+static int dev_size(const char *path, uint64_t *bytes, dev_t *rdev)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode))
+		r = -ENOTBLK;
+	else if (ioctl(fd, BLKGETSIZE64, bytes) < 0)
+		r = -errno;
+	if (rdev)
+		*rdev = st.st_rdev;
+	close(fd);
+	return r;
+}
+
+/* Is this member already under a snapshot of any raidrescue session?
+ * The kernel's tables are the lock that survives our process. */
+struct busy_ctx {
+	dev_t member_rdev;	/* block-device member, or 0 */
+	dev_t ino_dev;		/* image member: st_dev/st_ino */
+	ino_t ino;
+	char who[128];
+};
+
+static int busy_cb(void *ctx, const char *name, const char *uuid)
+{
+	struct busy_ctx *b = ctx;
+	char table[512], lpath[64], backing[4096];
+	unsigned oma, omi;
+	struct stat st;
+
+	if (strncmp(uuid, RR_DM_UUID_PREFIX, strlen(RR_DM_UUID_PREFIX)) ||
+	    rr_dm_table(name, table, sizeof(table)) < 0 ||
+	    sscanf(table, "snapshot %u:%u", &oma, &omi) != 2)
+		return 0;
+	if (b->member_rdev && makedev(oma, omi) == b->member_rdev)
+		goto busy;
+	if (!b->member_rdev && oma == 7) {	/* a loop: compare its backing file */
+		snprintf(lpath, sizeof(lpath), "/dev/loop%u", omi);
+		if (rr_loop_backing(lpath, backing, sizeof(backing)) == 0 && stat(backing, &st) == 0 &&
+		    st.st_dev == b->ino_dev && st.st_ino == b->ino)
+			goto busy;
+	}
+	return 0;
+busy:
+	snprintf(b->who, sizeof(b->who), "%s", name);
+	return 1;
+}
+
+static int overlay_index(struct rr_session *s)
+{
+	struct rr_journal_view v;
+	char *p = rr_session_file(s, "journal.jsonl");
+	int idx = 0;
+
+	if (rr_journal_read(p, &v) == 0) {
+		for (size_t i = 0; i < v.nsteps; i++)
+			if (!strcmp(v.steps[i].action, "overlay"))
+				idx++;
+		rr_journal_view_free(&v);
+	}
+	free(p);
+	return idx;
+}
+
+static int make_cow(const char *path, uint64_t bytes, char *msg, size_t n)
+{
+	struct statvfs sv;
+	struct stat st;
+	int fd, r = 0;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(msg, n, _("cannot create the COW file %s: %s"), path, strerror(errno));
+		return -errno;
+	}
+	if (fstatvfs(fd, &sv) == 0 && (uint64_t)sv.f_bavail * sv.f_frsize < bytes) {
+		snprintf(msg, n, _("the filesystem of %s has %" PRIu64 " MiB free, the COW file needs up to %" PRIu64
+				   " MiB (use --cow-size, or a session directory on a larger filesystem)"),
+			 path, (uint64_t)sv.f_bavail * sv.f_frsize >> 20, bytes >> 20);
+		r = -ENOSPC;
+		goto out;
+	}
+	if (ftruncate(fd, (off_t)bytes) < 0) {
+		snprintf(msg, n, _("cannot size the COW file %s: %s"), path, strerror(errno));
+		r = -errno;
+		goto out;
+	}
+	/* A filesystem without sparse files (vfat) would have allocated it
+	 * all: refuse rather than fill the rescue medium. */
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_blocks * 512 > bytes / 2 && bytes >= (1u << 20)) {
+		snprintf(msg, n, _("the filesystem of %s does not support sparse files; put the session on another filesystem"),
+			 path);
+		r = -EOPNOTSUPP;
+	}
+out:
+	close(fd);
+	if (r < 0)
+		unlink(path);
+	return r;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void add_line(json_object *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *line;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	va_end(ap);
+	if (line)
+		json_object_array_add(a, json_object_new_string(line));
+	free(line);
+}
+
+/* The same step as shell commands, for 'raidrescue journal --as-script'
+ * (loop devices as variables: their numbers differ on every machine). */
+static json_object *overlay_script(const struct rr_overlay *ov, const char *real, int is_file,
+				   unsigned chunk, uint64_t cow_bytes)
+{
+	json_object *a = json_object_new_array();
+	unsigned i = ov->index;
+
+	add_line(a, "truncate -s %" PRIu64 " '%s'", cow_bytes, ov->cow);
+	if (is_file)
+		add_line(a, "O%u=$(losetup --find --show --read-only '%s')", i, real);
+	else
+		add_line(a, "O%u='%s'", i, real);
+	add_line(a, "C%u=$(losetup --find --show '%s')", i, ov->cow);
+	add_line(a, "dmsetup create %s --uuid %s --table \"0 $(blockdev --getsz $O%u) snapshot $O%u $C%u P %u\"",
+		 ov->name, ov->uuid, i, i, i, chunk * 2);
+	return a;
+}
+
+/* And its undo. */
+static json_object *overlay_undo_script(const struct rr_overlay *ov, int is_file)
+{
+	json_object *a = json_object_new_array();
+
+	add_line(a, "dmsetup remove %s", ov->name);
+	add_line(a, "losetup -d $C%u", ov->index);
+	if (is_file)
+		add_line(a, "losetup -d $O%u", ov->index);
+	add_line(a, "rm -f '%s'", ov->cow);
+	return a;
+}
+
+int rr_overlay_member(struct rr_session *s, const char *member, const struct rr_overlay_opts *o,
+		      struct rr_overlay *ov, char *msg, size_t n)
+{
+	struct rr_loop origin = { .fd = -1 }, cowl = { .fd = -1 };
+	struct rr_fingerprint fp;
+	struct busy_ctx busy = { 0 };
+	json_object *args, *planned, *done;
+	struct stat st;
+	unsigned chunk = o && o->chunk_kib ? o->chunk_kib : RR_OVERLAY_DEFAULT_CHUNK_KIB;
+	uint64_t bytes, cow_bytes, seq = 0;
+	char table[8400], origin_dev[4096], real[4096], lockp[256];
+	struct rr_dm_target t;
+	int r, is_file, lockfd = -1;
+
+	memset(ov, 0, sizeof(*ov));
+	msg[0] = '\0';
+	if (chunk < 4 || chunk > 512 || (chunk & (chunk - 1))) {
+		snprintf(msg, n, _("chunk size %u KiB: must be a power of two from 4 to 512"), chunk);
+		return -EINVAL;
+	}
+	if (stat(member, &st) < 0 || !realpath(member, real)) {
+		snprintf(msg, n, _("cannot open: %s"), strerror(errno));
+		return -errno;
+	}
+	is_file = S_ISREG(st.st_mode);
+	if (!is_file && !S_ISBLK(st.st_mode)) {
+		snprintf(msg, n, "%s", _("not a block device or an image file"));
+		return -ENOTBLK;
+	}
+	/* Serialise the check-and-stack against another raidrescue. */
+	mkdir("/run/raidrescue", 0700);
+	snprintf(lockp, sizeof(lockp), "/run/raidrescue/member-%llx-%llx.lock",
+		 (unsigned long long)(is_file ? st.st_dev : st.st_rdev), (unsigned long long)(is_file ? st.st_ino : 0));
+	lockfd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
+		snprintf(msg, n, "%s", _("another raidrescue is stacking on this member right now"));
+		close(lockfd);
+		return -EBUSY;
+	}
+	busy.member_rdev = is_file ? 0 : st.st_rdev;
+	busy.ino_dev = st.st_dev;
+	busy.ino = st.st_ino;
+	if (rr_dm_list(busy_cb, &busy) == 1) {
+		snprintf(msg, n, _("already under a snapshot of a raidrescue session (%s); undo that session first"),
+			 busy.who);
+		r = -EBUSY;
+		goto unlock;
+	}
+	r = rr_fingerprint_compute(member, &fp);
+	if (r < 0) {
+		snprintf(msg, n, _("cannot read: %s"), strerror(-r));
+		goto unlock;
+	}
+	if (fp.size_bytes < 1024 * 1024) {
+		snprintf(msg, n, "%s", _("smaller than 1 MiB; not a plausible member"));
+		r = -EINVAL;
+		goto unlock;
+	}
+
+	ov->index = (unsigned)overlay_index(s);
+	snprintf(ov->member, sizeof(ov->member), "%s", member);
+	snprintf(ov->name, sizeof(ov->name), "rr-%s-m%u", s->id, ov->index);
+	snprintf(ov->uuid, sizeof(ov->uuid), RR_DM_UUID_PREFIX "%s-m%u-snap", s->id, ov->index);
+	rr_dm_path(ov->name, ov->dev, sizeof(ov->dev));
+	snprintf(ov->cow, sizeof(ov->cow), "%s/m%u.rrcow", s->dir, ov->index);
+	cow_bytes = o && o->cow_bytes ? o->cow_bytes : fp.size_bytes / 10;
+	if (cow_bytes < RR_OVERLAY_MIN_COW)
+		cow_bytes = RR_OVERLAY_MIN_COW;
+	cow_bytes = (cow_bytes + 4095) & ~4095ull;
+
+	/* The journal knows every name before anything exists. */
+	args = json_object_new_object();
+	json_object_object_add(args, "member", json_object_new_string(member));
+	json_object_object_add(args, "member_realpath", json_object_new_string(real));
+	json_object_object_add(args, "index", json_object_new_int((int)ov->index));
+	json_object_object_add(args, "chunk_kib", json_object_new_int((int)chunk));
+	json_object_object_add(args, "cow_bytes", json_object_new_uint64(cow_bytes));
+	json_object_object_add(args, "fingerprint", rr_fingerprint_to_json(&fp));
+	json_object_object_add(args, "script", overlay_script(ov, real, is_file, chunk, cow_bytes));
+	json_object_object_add(args, "undo_script", overlay_undo_script(ov, is_file));
+	planned = json_object_new_array();
+	json_object_array_add(planned, rr_res_file(ov->cow));
+	if (is_file)
+		json_object_array_add(planned, rr_res_loop(NULL, real, 1));
+	json_object_array_add(planned, rr_res_loop(NULL, ov->cow, 0));
+	json_object_array_add(planned, rr_res_dm(ov->name, ov->uuid));
+	r = rr_journal_intent(s, "overlay", args, planned, &seq);
+	if (r < 0) {
+		snprintf(msg, n, _("cannot write the journal: %s"), strerror(-r));
+		goto unlock;
+	}
+
+	rr_failpoint("overlay.intent");
+	done = json_object_new_array();
+	r = make_cow(ov->cow, cow_bytes, msg, n);
+	if (r < 0)
+		goto fail;
+	json_object_array_add(done, rr_res_file(ov->cow));
+	if (is_file) {
+		r = rr_loop_attach(real, 1, &origin);
+		if (r < 0) {
+			snprintf(msg, n, _("cannot attach a read-only loop device: %s"), strerror(-r));
+			goto fail;
+		}
+		json_object_array_add(done, rr_res_loop(origin.dev, real, 1));
+		rr_failpoint("overlay.origin-loop");
+		snprintf(origin_dev, sizeof(origin_dev), "%s", origin.dev);
+	} else {
+		snprintf(origin_dev, sizeof(origin_dev), "%s", real);
+	}
+	r = dev_size(origin_dev, &bytes, NULL);
+	if (r < 0) {
+		snprintf(msg, n, _("cannot size %s: %s"), origin_dev, strerror(-r));
+		goto fail;
+	}
+	r = rr_loop_attach(ov->cow, 0, &cowl);
+	if (r < 0) {
+		snprintf(msg, n, _("cannot attach the COW file: %s"), strerror(-r));
+		goto fail;
+	}
+	json_object_array_add(done, rr_res_loop(cowl.dev, ov->cow, 0));
+	rr_failpoint("overlay.cow-loop");
+	ov->sectors = bytes / 512;
+	snprintf(table, sizeof(table), "%s %s P %u", origin_dev, cowl.dev, chunk * 2);
+	t = (struct rr_dm_target){ 0, ov->sectors, "snapshot", table };
+	r = rr_dm_create(ov->name, ov->uuid, &t, 1, 0);
+	if (r < 0) {
+		snprintf(msg, n, _("cannot create the snapshot %s: %s %s"), ov->name, strerror(-r), rr_dm_last_error());
+		goto fail;
+	}
+	json_object_array_add(done, rr_res_dm(ov->name, ov->uuid));
+	rr_failpoint("overlay.snapshot");
+	/* The snapshot now holds both loops; with autoclear they go with it. */
+	rr_loop_release(&origin);
+	rr_loop_release(&cowl);
+	r = rr_journal_done(s, seq, done);
+	if (r < 0) {
+		snprintf(msg, n, _("cannot write the journal: %s"), strerror(-r));
+		goto unlock;	/* the intent's planned names still find it */
+	}
+	rr_session_log(s, "overlay %s: snapshot %s (COW %s, %u KiB chunks, %" PRIu64 " MiB)", member, ov->name,
+		       ov->cow, chunk, cow_bytes >> 20);
+	goto unlock;
+
+fail:
+	/* Take down what this step made, newest first, then say so. */
+	rr_loop_release(&origin);
+	rr_loop_release(&cowl);
+	for (size_t i = json_object_array_length(done); i-- > 0;) {
+		char m2[256];
+
+		rr_resource_remove(json_object_array_get_idx(done, i), m2, sizeof(m2));
+	}
+	json_object_put(done);
+	rr_journal_failed(s, seq, msg, NULL);
+unlock:
+	if (lockfd >= 0)
+		close(lockfd);
+	return r;
+}
+
+int rr_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n)
+{
+	struct rr_journal_view v;
+	char *p = rr_session_file(s, "journal.jsonl");
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	r = rr_journal_read(p, &v);
+	free(p);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	for (size_t i = 0; i < v.nsteps; i++) {
+		struct rr_step *st = &v.steps[i];
+		struct rr_overlay *ov;
+		json_object *x;
+
+		if (strcmp(st->action, "overlay") || st->state != RR_STEP_DONE)
+			continue;
+		*out = rr_xrealloc(*out, (*n + 1) * sizeof(**out));
+		ov = &(*out)[(*n)++];
+		memset(ov, 0, sizeof(*ov));
+		if (json_object_object_get_ex(st->args, "member", &x))
+			snprintf(ov->member, sizeof(ov->member), "%s", json_object_get_string(x));
+		if (json_object_object_get_ex(st->args, "index", &x))
+			ov->index = (unsigned)json_object_get_int(x);
+		snprintf(ov->name, sizeof(ov->name), "rr-%s-m%u", s->id, ov->index);
+		snprintf(ov->uuid, sizeof(ov->uuid), RR_DM_UUID_PREFIX "%s-m%u-snap", s->id, ov->index);
+		rr_dm_path(ov->name, ov->dev, sizeof(ov->dev));
+		snprintf(ov->cow, sizeof(ov->cow), "%s/m%u.rrcow", s->dir, ov->index);
+		/* 0 when the snapshot is gone (rebooted): callers refuse */
+		if (rr_dm_sectors(ov->name, &ov->sectors) < 0)
+			ov->sectors = 0;
+	}
+	rr_journal_view_free(&v);
+	return 0;
+}
+
+int rr_overlay_fill(const char *name, uint64_t *used, uint64_t *total)
+{
+	char st[256];
+	uint64_t meta;
+	int r = rr_dm_status(name, st, sizeof(st));
+
+	if (r < 0)
+		return r;
+	if (strstr(st, "Invalid") || strstr(st, "Overflow"))
+		return -EOVERFLOW;
+	if (sscanf(st, "snapshot %" SCNu64 "/%" SCNu64 " %" SCNu64, used, total, &meta) < 2)
+		return -EINVAL;
+	return 0;
+}

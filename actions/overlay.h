@@ -1,0 +1,42 @@
+/* The overlay: a persistent dm snapshot over every member, whose COW
+ * store is a sparse file in the session.  From here on every experiment
+ * writes only into those files. */
+#ifndef RR_OVERLAY_H
+#define RR_OVERLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "actions/session.h"
+
+#define RR_OVERLAY_DEFAULT_CHUNK_KIB 4
+#define RR_OVERLAY_MIN_COW (64ull << 20)
+
+struct rr_overlay_opts {
+	unsigned chunk_kib;	/* power of two, 4..512 */
+	uint64_t cow_bytes;	/* 0: a tenth of the member, at least 64 MiB */
+};
+
+struct rr_overlay {
+	unsigned index;
+	char member[4096];	/* as the operator named it */
+	char name[128];		/* dm name of the snapshot */
+	char uuid[128];
+	char dev[160];		/* /dev/mapper/NAME */
+	char cow[4096];		/* COW file */
+	uint64_t sectors;
+};
+
+/* Overlay one member.  msg gets a one-sentence reason on failure.
+ * Everything created is torn down again when a later part fails. */
+int rr_overlay_member(struct rr_session *s, const char *member, const struct rr_overlay_opts *o,
+		      struct rr_overlay *out, char *msg, size_t n);
+
+/* The session's live overlays (done, not undone), in index order. */
+int rr_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n);
+
+/* Fill of a snapshot's COW: used and total sectors; -EOVERFLOW when the
+ * kernel has invalidated it (overflow). */
+int rr_overlay_fill(const char *name, uint64_t *used, uint64_t *total);
+
+#endif

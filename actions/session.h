@@ -1,0 +1,52 @@
+/* A session: one directory holding the journal, the COW files, checker
+ * logs and a readable log.  Only one process works on a session at a
+ * time (an flock on DIR/.lock held for the life of the handle). */
+#ifndef RR_SESSION_H
+#define RR_SESSION_H
+
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct rr_session {
+	char *dir;		/* absolute */
+	char id[9];		/* 8 hex digits, in every dm name and UUID */
+	int lock_fd;
+	int journal_fd;
+	uint64_t next_seq;
+	FILE *log;		/* session.log, for people */
+};
+
+/* "./raidrescue-YYYYmmdd-HHMMSS", malloc'd. */
+char *rr_session_default_dir(void);
+/* Open (create when create != 0 and it does not exist) and lock.
+ * -EBUSY: another raidrescue holds it; -ENOENT: no such session. */
+int rr_session_open(const char *dir, int create, struct rr_session **out);
+void rr_session_close(struct rr_session *s);
+/* Path of a file inside the session, malloc'd. */
+char *rr_session_file(const struct rr_session *s, const char *name);
+/* A line in session.log, time-stamped. */
+void rr_session_log(struct rr_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The journal writer.  Each record is written and fsync'd before the
+ * caller goes on.  json arguments are taken over (put) by the call. */
+int rr_journal_intent(struct rr_session *s, const char *action, json_object *args,
+		      json_object *planned, uint64_t *seq);
+int rr_journal_done(struct rr_session *s, uint64_t seq, json_object *resources);
+/* A step that learns its names as it goes (layers) records each resource
+ * before creating it: the full planned list so far, still "intent". */
+int rr_journal_progress(struct rr_session *s, uint64_t seq, json_object *planned);
+/* Same, with more arguments learnt while doing the step (device names,
+ * the equivalent commands); merged into the step's args when read. */
+int rr_journal_done_args(struct rr_session *s, uint64_t seq, json_object *resources, json_object *more);
+int rr_journal_failed(struct rr_session *s, uint64_t seq, const char *error, json_object *resources);
+int rr_journal_undone(struct rr_session *s, uint64_t seq);
+
+/* Resource records (see core/journal.h). */
+json_object *rr_res_loop(const char *dev, const char *backing, int read_only);
+json_object *rr_res_dm(const char *name, const char *uuid);
+json_object *rr_res_md(const char *dev, const char *uuid);
+json_object *rr_res_file(const char *path);
+json_object *rr_res_mount(const char *path);
+
+#endif

@@ -1,0 +1,166 @@
+#!/bin/bash
+# The wizard, headless: each case runs the real binary with keys from
+# tests/tui/scripts/CASE.keys (RAIDRESCUE_TUI_SCRIPT) on a terminal of a
+# fixed size (newterm on a file, LINES/COLUMNS), dumps screens as text
+# (RAIDRESCUE_TUI_DUMP) and compares them with tests/tui/expected/CASE/.
+# Then: help lists the keys of the key table, the too-small message,
+# monochrome output without colour escapes, the Russian rendering, and a
+# run through a real pseudo-terminal with tmux.
+#   UPDATE=1 test-tui.sh   rewrites the expected dumps (review the diff!)
+set -u
+fails=0
+ok() { printf 'ok   %s\n' "$1"; }
+bad() { printf 'FAIL %s\n' "$1"; fails=$((fails + 1)); }
+T=$(mktemp -d); trap 'rm -rf "$T"; [ -n "${TMUX_SOCK:-}" ] && tmux -S "$TMUX_SOCK" kill-server 2>/dev/null' EXIT
+HERE=$RR_SRC/tests/tui
+FX=${RR_FIXTURES:-$RR_SRC/../shared/fixtures}
+
+mkdir -p "$T/img"
+for i in 0 1 2 3; do
+	xz -dc "$FX/kernel/md-1.2/member$i.img.xz" >"$T/img/member$i.img" || { bad "fixture md-1.2/member$i"; exit 1; }
+done
+xz -dc "$FX/kernel/md-1.0/member3.img.xz" >"$T/img/v10-member3.img" || { bad "fixture md-1.0/member3"; exit 1; }
+
+# run CASE COLSxROWS [VAR=value...] -- ARGS...
+run() {
+	local case=$1 size=$2; shift 2
+	local envs=()
+	while [ "$1" != "--" ]; do envs+=("$1"); shift; done; shift
+	mkdir -p "$T/out/$case"
+	rm -rf "$T/img/sess" "$T/img/raidrescue-steps.sh" "$T/img/journal-copy.jsonl"
+	(cd "$T/img" && env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= TERM=xterm-256color \
+		COLUMNS=${size%x*} LINES=${size#*x} RAIDRESCUE_TUI_NO_UDEV=1 \
+		RAIDRESCUE_TUI_MDSTAT="$FX/kernel/md-1.2/mdstat.txt" RAIDRESCUE_TUI_SYSFS="$T/nosys" \
+		RAIDRESCUE_TUI_SCRIPT="$HERE/scripts/${case%%-*}.keys" RAIDRESCUE_TUI_DUMP="$T/out/$case" \
+		"${envs[@]}" timeout 60 "$RR_BIN" "$@") >"$T/out/$case.stdout" 2>"$T/out/$case.stderr"
+	local rc=$?
+	[ $rc -eq 0 ] && ok "$case: ran ($size)" || { bad "$case: exit $rc"; sed 's/^/    /' "$T/out/$case.stderr"; }
+}
+
+# The backend line differs between this machine and one with
+# device-mapper; paths and the version are normalised too.
+norm() {
+	sed -e "s#$T#\$T#g" -e 's/raidrescue [0-9][0-9.]* —/raidrescue VERSION —/' \
+	    -e 's/ kernel (device-mapper) / BACKEND /; s/ no device-mapper: read-only review / BACKEND /' \
+	    -e 's/ нет device-mapper: только просмотр / BACKEND /' "$1"
+}
+
+# compare CASE: every expected dump of the case, exactly.
+compare() {
+	local case=$1 f name
+	if [ "${UPDATE:-}" = 1 ]; then
+		mkdir -p "$HERE/expected/$case"
+		for f in "$T/out/$case"/*.txt; do
+			name=$(basename "$f")
+			case "$name" in snapshots.txt|trials.txt) continue ;; esac
+			norm "$f" >"$HERE/expected/$case/$name"
+		done
+	fi
+	for f in "$HERE/expected/$case"/*.txt; do
+		name=$(basename "$f")
+		if [ ! -f "$T/out/$case/$name" ]; then bad "$case/$name: not dumped"; continue; fi
+		if norm "$T/out/$case/$name" | diff -u "$f" - >"$T/diff"; then ok "$case/$name matches"
+		else bad "$case/$name differs"; sed 's/^/    /' "$T/diff" | head -40; fi
+	done
+}
+
+expect_grep() {
+	if grep -Eq -- "$2" "$1"; then ok "$3"; else bad "$3: no /$2/ in ${1#$T/}"; sed 's/^/    /' "$1" | head -30; fi
+}
+
+members=(member0.img member1.img member2.img member3.img)
+
+run main 80x24 -- --session sess "${members[@]}"
+compare main
+# Without device-mapper these two say why, whatever the reason here.
+for s in snapshots trials; do
+	# dmsetup talks to the kernel: it tells whether device-mapper works
+	if [ "$(id -u)" = 0 ] && dmsetup version >/dev/null 2>&1; then
+		ok "main/$s: device-mapper available here, not compared"
+	else
+		expect_grep "$T/out/main/$s.txt" 'This screen needs device-mapper' "main/$s says why it is unavailable"
+	fi
+done
+
+run mixed 80x24 -- --session sess member0.img member1.img member2.img
+compare mixed
+expect_grep "$T/out/mixed/review.txt" 'ac351090\*' "mixed: the foreign UUID is marked"
+expect_grep "$T/out/mixed/review.txt" 'belongs to another array' "mixed: and explained"
+
+run session 80x24 -- --session sess "${members[@]}"
+compare session
+[ -f "$T/img/sess/session.json" ] && ok "session: created after yes" || bad "session: no session.json"
+[ -x "$T/img/raidrescue-steps.sh" ] && head -1 "$T/img/raidrescue-steps.sh" | grep -q '^#!/bin/sh' \
+	&& ok "session: script exported" || bad "session: no exported script"
+cmp -s "$T/img/journal-copy.jsonl" "$T/img/sess/journal.jsonl" && ok "session: journal saved" || bad "session: journal copy differs"
+# Declining wrote nothing: the 'declined' dump still says no session.
+expect_grep "$T/out/session/declined.txt" 'session: none yet' "session: nothing created after no"
+
+run big 120x40 -- --session sess "${members[@]}"
+compare big
+# Help is generated from the key table: every binding's text is listed.
+grep -E '\{ TUI_SCR_(ORDERS|ANY),' "$RR_SRC/ui/tui/keys.c" | grep -o 'N_("[^"]*")' | sed 's/^N_("//; s/")$//' |
+	while IFS= read -r h; do
+		grep -qF -- "$h" "$T/out/big/help-orders.txt" || echo "$h"
+	done >"$T/missing-help"
+# The screen keys shadow a few global ones (Enter, Space): those may be absent.
+grep -vE '^(choose|select|next pane)$' "$T/missing-help" >"$T/missing-help2"
+[ -s "$T/missing-help2" ] && { bad "help misses keys of the table:"; sed 's/^/    /' "$T/missing-help2"; } \
+	|| ok "help lists every key of the orders screen and the global keys"
+
+run small 60x20 -- --session sess "${members[@]}"
+compare small
+expect_grep "$T/out/small/small.txt" 'too small: 60x20' "too-small message at 60x20"
+
+# Colours: escapes with colour on a colour terminal (so the check below can
+# fail), none with NO_COLOR or on a vt100.
+colour_re=$'\e\\[([0-9;]*;)?(3[0-9]|4[0-9]|9[0-7]|10[0-7])(;[0-9;]*)?m'
+grep -Eq "$colour_re" "$T/out/main/terminal.out" && ok "colour terminal: colour escapes present" \
+	|| bad "colour terminal: no colour escapes at all"
+run mono-vt100 80x24 TERM=vt100 -- --session sess "${members[@]}"
+run mono-nocolor 80x24 NO_COLOR=1 -- --session sess "${members[@]}"
+for c in mono-vt100 mono-nocolor; do
+	if grep -Eq "$colour_re" "$T/out/$c/terminal.out"; then bad "$c: colour escapes in the output"
+	else ok "$c: no colour escapes"; fi
+	compare "$c"
+done
+
+# Russian: a private locale and a small private catalog (the rendering is
+# tested here; po/ru.po's completeness in test-i18n-ru).
+mkdir -p "$T/locale" "$T/cat/ru/LC_MESSAGES"
+if localedef -i ru_RU -f UTF-8 "$T/locale/ru_RU.UTF-8" 2>"$T/localedef.err" &&
+   msgfmt -o "$T/cat/ru/LC_MESSAGES/raidrescue.mo" "$HERE/ru-sample.po"; then
+	run ru 80x24 LOCPATH="$T/locale" LANG=ru_RU.UTF-8 LC_ALL=ru_RU.UTF-8 RAIDRESCUE_LOCALEDIR="$T/cat" \
+		-- --session sess "${members[@]}"
+	compare ru
+	expect_grep "$T/out/ru/start.txt" 'Начало' "ru: Cyrillic title"
+else
+	bad "ru: cannot make the private locale or catalog"; cat "$T/localedef.err"
+fi
+
+# A real pseudo-terminal: tmux at 80x24, keys through the terminal.
+if command -v tmux >/dev/null; then
+	TMUX_SOCK=$T/tmux.sock
+	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -x 80 -y 24 \
+		"cd '$T/img' && env TERM=screen RAIDRESCUE_TUI_NO_UDEV=1 LANG=C.UTF-8 '$RR_BIN' --session sess ${members[*]}; echo EXITED \$?; sleep 5"
+	cap() { tmux -S "$TMUX_SOCK" capture-pane -p >"$T/tmux-$1.txt"; }
+	waitfor() {	# waitfor NAME REGEX
+		for _ in $(seq 50); do cap "$1"; grep -Eq -- "$2" "$T/tmux-$1.txt" && return 0; sleep 0.1; done
+		return 1
+	}
+	waitfor devices 'member3.img' && ok "tmux: devices screen" || { bad "tmux: devices screen"; cat "$T/tmux-devices.txt"; }
+	tmux -S "$TMUX_SOCK" send-keys Enter
+	waitfor review 'Update Time' && ok "tmux: Enter goes to the review" || { bad "tmux: review"; cat "$T/tmux-review.txt"; }
+	tmux -S "$TMUX_SOCK" send-keys F1
+	waitfor help 'Keys of this screen' && ok "tmux: F1 opens the help" || { bad "tmux: help"; cat "$T/tmux-help.txt"; }
+	tmux -S "$TMUX_SOCK" resize-window -x 60 -y 20 2>/dev/null && {
+		waitfor resize 'too small' && ok "tmux: resize to 60x20 says too small" || { bad "tmux: resize"; cat "$T/tmux-resize.txt"; }
+	}
+	tmux -S "$TMUX_SOCK" send-keys Q
+	waitfor quit 'EXITED 0' && ok "tmux: Q quits with status 0" || { bad "tmux: quit"; cat "$T/tmux-quit.txt"; }
+else
+	echo "skip tmux: not installed"
+fi
+
+[ "$fails" -eq 0 ] && { echo "all passed"; exit 0; }
+echo "$fails failed"; exit 1

@@ -1,0 +1,55 @@
+# core/layout against the kernel, byte for byte: for every level and layout,
+# random data is written through /dev/mdX; the userspace read of the members
+# (rr-layout-read) must give the same bytes as /dev/mdX -- with all members,
+# with one missing (rebuilt from parity or a copy) and for RAID6 with two.
+. "$RR_SRC_DIR/tests/vm/lib/scenario.sh"
+LR=$RR_BUILD_DIR/tests/vm/helpers/rr-layout-read
+[ -x "$LR" ] || fail "no $LR (build the project first)"
+scn_begin layout-kernel
+scn_members 6 12
+md=/dev/md120
+
+# check LEVEL LAYOUTNAME NDISKS MISSING...: one array, compared
+check() {
+	local level=$1 layout=$2 n=$3; shift 3
+	local devs=("${SCN_DEV[@]:0:n}") args=() lay=() want got i num comp
+	[ "$layout" = - ] || lay=(--layout="$layout")
+	mdadm --create "$md" --run --quiet --assume-clean --metadata=1.2 --bitmap=none \
+		--level="$level" --raid-devices="$n" --chunk=64 "${lay[@]}" "${devs[@]}" >/dev/null 2>&1 \
+		|| mdadm --create "$md" --run --quiet --assume-clean --metadata=1.2 \
+			--level="$level" --raid-devices="$n" "${lay[@]}" "${devs[@]}"
+	dd if=/dev/urandom of="$md" bs=1M status=none oflag=direct 2>/dev/null || true
+	sync
+	want=$(echo "$(blockdev --getsize64 "$md") $(sha256sum < "$md" | cut -d' ' -f1)")
+	num=$(cat /sys/block/${md#/dev/}/md/layout 2>/dev/null || echo 0)
+	comp=$(( $(cat /sys/block/${md#/dev/}/md/component_size) * 2 ))
+	for i in $(seq 0 $((n - 1))); do
+		args[i]="${devs[i]}:$(mdadm --examine "${devs[i]}" | awk -F' : ' '/Data Offset/ {print $2+0}')"
+	done
+	local lvl=$level; [ "$level" = linear ] && lvl=-1
+	mdadm --stop "$md" >/dev/null
+	got=$("$LR" "$lvl" "$num" 64 "$comp" "${args[@]}")
+	assert_eq "$got" "$want" "raid$level $layout n=$n: userspace read equals /dev/md"
+	for i in "$@"; do
+		for miss in $i; do args[miss]=missing; done
+		got=$("$LR" "$lvl" "$num" 64 "$comp" "${args[@]}")
+		assert_eq "$got" "$want" "raid$level $layout n=$n, members $i missing: rebuilt equals /dev/md"
+	done
+	for i in $(seq 0 $((n - 1))); do mdadm --zero-superblock "${devs[i]}" >/dev/null 2>&1 || true; done
+}
+
+check 0 - 4
+check linear - 3
+check 1 - 2 "0" "1"
+check 4 - 4 "0" "3"
+for l in left-asymmetric right-asymmetric left-symmetric right-symmetric parity-first parity-last; do
+	check 5 "$l" 5 "0" "4"
+done
+for l in left-asymmetric right-asymmetric left-symmetric right-symmetric parity-first parity-last \
+         ddf-zero-restart ddf-N-restart ddf-N-continue left-symmetric-6 parity-first-6; do
+	check 6 "$l" 6 "0" "2 5"
+done
+for l in n2 f2 o2; do
+	check 10 "$l" 4 "0" "1 2"
+done
+scn_end
