@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "actions/assemble.h"
+#include "actions/backend.h"
 #include "actions/dm.h"
 #include "actions/run.h"
 #include "actions/teardown.h"
@@ -15,21 +16,6 @@
 #include "core/journal.h"
 #include "core/layout.h"
 #include "core/msg.h"
-
-__attribute__((format(printf, 2, 3)))
-static void add_line(json_object *a, const char *fmt, ...)
-{
-	va_list ap;
-	char *line;
-
-	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		line = NULL;
-	va_end(ap);
-	if (line)
-		json_object_array_add(a, json_object_new_string(line));
-	free(line);
-}
 
 const char *rr_dmraid_type(int level, int layout, char *extra, size_t n)
 {
@@ -96,8 +82,8 @@ static int pick_md_minor(char *dev, size_t n)
 
 /* Used size per member: the candidate's, or the largest every present
  * member can give, rounded down to whole chunks as md does. */
-static int member_sectors(const struct rr_overlay *ovs, const struct rr_candidate *c, uint64_t *out,
-			  char *msg, size_t n)
+int rr_assembly_member_sectors(const struct rr_overlay *ovs, const struct rr_candidate *c, uint64_t *out,
+			       char *msg, size_t n)
 {
 	uint64_t best = UINT64_MAX, chunk = (uint64_t)c->chunk_kib * 2;
 
@@ -163,7 +149,7 @@ static int assemble_dmraid(struct rr_session *s, const struct rr_overlay *ovs, c
 
 			snprintf(lp, sizeof(lp), "%s %" PRIu64, ov->dev, c->data_offset[i]);
 			t = (struct rr_dm_target){ 0, devsz, "linear", lp };
-			add_line(script, "dmsetup create %s --uuid %s --table \"0 %" PRIu64 " linear %s %" PRIu64 "\"",
+			rr_json_add_linef(script, "dmsetup create %s --uuid %s --table \"0 %" PRIu64 " linear %s %" PRIu64 "\"",
 				 name, uuid, devsz, ov->dev, c->data_offset[i]);
 			r = rr_dm_create(name, uuid, &t, 1, 1);
 		}
@@ -190,7 +176,7 @@ static int assemble_dmraid(struct rr_session *s, const struct rr_overlay *ovs, c
 	snprintf(uuid, sizeof(uuid), RR_DM_UUID_PREFIX "%s-a%" PRIu64, s->id, seq);
 	/* "raid" is the target type; the table text starts at the raid type. */
 	t = (struct rr_dm_target){ 0, array_sectors, "raid", table };
-	add_line(script, "dmsetup create %s --uuid %s --readonly --table \"0 %" PRIu64 " raid %s\"", name, uuid,
+	rr_json_add_linef(script, "dmsetup create %s --uuid %s --readonly --table \"0 %" PRIu64 " raid %s\"", name, uuid,
 		 array_sectors, table);
 	r = rr_dm_create(name, uuid, &t, 1, 1);
 	if (r < 0) {
@@ -287,7 +273,7 @@ static int assemble_mdadm(struct rr_session *s, const struct rr_overlay *ovs, co
 	}
 	argv[k] = NULL;
 	cmd = rr_run_cmdline(argv);
-	add_line(script, "%s", cmd);
+	rr_json_add_linef(script, "%s", cmd);
 	log = rr_session_file(s, "mdadm.log");
 	{
 		FILE *f = fopen(log, "ae");
@@ -320,8 +306,18 @@ out:
 	return r;
 }
 
-int rr_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_t nov, const struct rr_candidate *c,
-		enum rr_via via, struct rr_assembly *out, char *msg, size_t n)
+const char *rr_via_name(enum rr_via via)
+{
+	switch (via) {
+	case RR_VIA_DMRAID: return "dm-raid";
+	case RR_VIA_MDADM: return "mdadm";
+	case RR_VIA_USERSPACE: return "userspace";
+	default: return "auto";
+	}
+}
+
+int rr_kernel_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_t nov, const struct rr_candidate *c,
+		       enum rr_via via, struct rr_assembly *out, char *msg, size_t n)
 {
 	struct rr_geom g;
 	json_object *args, *planned, *done, *script, *order;
@@ -341,7 +337,7 @@ int rr_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_t nov, 
 			snprintf(msg, n, _("slot %u names no overlaid member"), i);
 			return -EINVAL;
 		}
-	r = member_sectors(ovs, c, &devsz, msg, n);
+	r = rr_assembly_member_sectors(ovs, c, &devsz, msg, n);
 	if (r < 0)
 		return r;
 	g = (struct rr_geom){ .level = c->level, .layout = c->layout, .chunk_sectors = c->chunk_kib * 2,
@@ -437,9 +433,9 @@ int rr_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_t nov, 
 			json_object *res = json_object_array_get_idx(done, i), *x;
 
 			if (json_object_object_get_ex(res, "name", &x))
-				add_line(undo, "dmsetup remove %s", json_object_get_string(x));
+				rr_json_add_linef(undo, "dmsetup remove %s", json_object_get_string(x));
 			else if (json_object_object_get_ex(res, "device", &x))
-				add_line(undo, "mdadm --stop %s", json_object_get_string(x));
+				rr_json_add_linef(undo, "mdadm --stop %s", json_object_get_string(x));
 		}
 		json_object_object_add(more, "undo_script", undo);
 		json_object_object_add(more, "device", json_object_new_string(out->dev));

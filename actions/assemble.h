@@ -15,7 +15,15 @@
 #include "actions/session.h"
 #include "core/candidate.h"
 
-enum rr_via { RR_VIA_AUTO, RR_VIA_DMRAID, RR_VIA_MDADM };
+enum rr_via {
+	RR_VIA_AUTO,
+	RR_VIA_DMRAID,
+	RR_VIA_MDADM,
+	RR_VIA_USERSPACE,	/* the userspace backend: core/layout + FUSE */
+};
+
+/* "auto", "dm-raid", "mdadm", "userspace" (journal words). */
+const char *rr_via_name(enum rr_via via);
 
 struct rr_assembly {
 	uint64_t seq;		/* journal step */
@@ -28,7 +36,8 @@ struct rr_assembly {
  * parameters (raid10) in extra, or NULL when dm-raid cannot express it. */
 const char *rr_dmraid_type(int level, int layout, char *extra, size_t n);
 
-/* cand->slot[] indexes ovs[].  0 or -errno with msg. */
+/* With the session's backend (the userspace one ignores via).
+ * cand->slot[] indexes ovs[].  0 or -errno with msg. */
 int rr_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_t nov,
 		const struct rr_candidate *cand, enum rr_via via, struct rr_assembly *out,
 		char *msg, size_t n);

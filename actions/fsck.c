@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions/backend.h"
 #include "actions/dm.h"
 #include "actions/fsck.h"
 #include "actions/run.h"
@@ -291,6 +292,19 @@ static void prove_data(struct rr_session *s, uint64_t seq, struct rr_fsck_item *
 	DIR *d;
 	struct dirent *e;
 
+	/* The userspace backend's volumes are files: mounted through a loop
+	 * device, where this machine allows one. */
+	if (s->backend == RR_BACKEND_USERSPACE) {
+		char why[200];
+
+		if (rr_user_loop_allowed(why, sizeof(why)) < 0) {
+			snprintf(it->note, sizeof(it->note), _("repaired on the snapshot; not mounted: %s"), why);
+			json_object_put(planned);
+			free(mp);
+			return;
+		}
+		argv[2] = "ro,loop";
+	}
 	json_object_array_add(planned, rr_res_mount(mp));
 	if (mkdir(mp, 0700) < 0 && errno != EEXIST)
 		goto out;
@@ -338,6 +352,14 @@ int rr_fsck_repair(struct rr_session *s, const struct rr_layers *l, char *const 
 	r = rr_journal_intent(s, "repair", args, NULL, &seq);
 	if (r < 0)
 		return r;
+	/* userspace: the FUSE export of the array takes writes from now on */
+	if (s->backend == RR_BACKEND_USERSPACE && l->nvols) {
+		r = rr_user_set_writable(l->vols[0].dev, 1);
+		if (r < 0) {
+			rr_journal_failed(s, seq, "cannot make the assembly writable", NULL);
+			return r;
+		}
+	}
 	for (size_t i = 0; i < ndm; i++) {
 		r = rr_dm_set_writable(dm_names[i]);
 		if (r < 0) {

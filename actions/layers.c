@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions/backend.h"
 #include "actions/dm.h"
 #include "actions/layers.h"
 #include "actions/teardown.h"
@@ -15,21 +16,7 @@
 #include "probes/lvm2.h"
 #include "probes/probe.h"
 
-__attribute__((format(printf, 2, 3)))
-static void remark(struct rr_layers *l, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	if (!s)
-		return;
-	l->remarks = rr_xrealloc(l->remarks, (l->nremarks + 1) * sizeof(*l->remarks));
-	l->remarks[l->nremarks++] = s;
-}
+#define remark(l, ...) rr_strv_addf(&(l)->remarks, &(l)->nremarks, __VA_ARGS__)
 
 static struct rr_volume *add_vol(struct rr_layers *l, const char *dev, const char *what, const char *hint)
 {
@@ -54,16 +41,77 @@ static void plain(char *s)
 struct ctx {
 	struct rr_session *s;
 	struct rr_layers *l;
+	const char *array;
 	uint64_t aseq, seq;
 	json_object *done, *script;
 	char *msg;
 	size_t n;
 };
 
+/* The userspace backend: the volume is a file added to the FUSE export
+ * of the array, journaled as a file (undo unlinks it from the export). */
+static int create_file(struct ctx *c, const char *suffix, const struct rr_dm_target *t, size_t nt, char *path,
+		       size_t pn)
+{
+	char name[RR_DM_NAME_MAX + 1], dir[4096], *slash;
+	json_object *planned;
+	int r;
+
+	snprintf(name, sizeof(name), "%s", suffix);
+	plain(name);
+	snprintf(dir, sizeof(dir), "%s", c->array);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if ((size_t)snprintf(path, pn, "%s/%s", dir, name) >= pn) {
+		snprintf(c->msg, c->n, "%s", _("the session directory's path is too long"));
+		return -ENAMETOOLONG;
+	}
+	planned = json_object_get(json_object_new_array());
+	for (size_t i = 0; i < json_object_array_length(c->done); i++)
+		json_object_array_add(planned, json_object_get(json_object_array_get_idx(c->done, i)));
+	json_object_array_add(planned, rr_res_file(path));
+	r = rr_journal_progress(c->s, c->seq, planned);
+	json_object_put(planned);
+	if (r < 0) {
+		snprintf(c->msg, c->n, _("cannot write the journal: %s"), strerror(-r));
+		return r;
+	}
+	r = rr_user_volume_create(c->array, name, t, nt, path, pn);
+	if (r < 0) {
+		snprintf(c->msg, c->n, _("cannot add %s to the FUSE export: %s"), name, strerror(-r));
+		return r;
+	}
+	json_object_array_add(c->done, rr_res_file(path));
+	rr_failpoint("layers.device");
+	{
+		char *line = rr_xasprintf("# %s: a file of the FUSE export (", path);
+
+		for (size_t i = 0; i < nt; i++) {
+			char *more = rr_xasprintf("%s%s%" PRIu64 " %" PRIu64 " %s %s", line, i ? "; " : "", t[i].start,
+						  t[i].len, t[i].type, t[i].params);
+
+			free(line);
+			line = more;
+		}
+		{
+			char *closed = rr_xasprintf("%s)", line);
+
+			json_object_array_add(c->script, json_object_new_string(closed));
+			free(closed);
+		}
+		free(line);
+	}
+	return 0;
+}
+
 static int create(struct ctx *c, const char *suffix, const struct rr_dm_target *t, size_t nt, char *path, size_t pn)
 {
 	char name[RR_DM_NAME_MAX + 1], uuid[160];
 	int r;
+
+	if (c->s->backend == RR_BACKEND_USERSPACE)
+		return create_file(c, suffix, t, nt, path, pn);
 
 	snprintf(name, sizeof(name), "rr-%s-a%" PRIu64 "-%s", c->s->id, c->aseq, suffix);
 	snprintf(uuid, sizeof(uuid), RR_DM_UUID_PREFIX "%s-a%" PRIu64 "-%s", c->s->id, c->aseq, suffix);
@@ -192,7 +240,7 @@ static int map_lvm(struct ctx *c, const struct rr_lvm_info *info, const char *pv
 int rr_layers_map(struct rr_session *s, const char *array, uint64_t aseq, struct rr_layers *l,
 		  char *msg, size_t n)
 {
-	struct ctx c = { .s = s, .l = l, .aseq = aseq, .msg = msg, .n = n };
+	struct ctx c = { .s = s, .l = l, .array = array, .aseq = aseq, .msg = msg, .n = n };
 	struct rr_member *m;
 	json_object *args, *planned;
 	uint64_t seq = 0;
@@ -261,6 +309,11 @@ int rr_layers_map(struct rr_session *s, const char *array, uint64_t aseq, struct
 
 			if (json_object_object_get_ex(json_object_array_get_idx(c.done, i), "name", &x)) {
 				char *line = rr_xasprintf("dmsetup remove %s", json_object_get_string(x));
+
+				json_object_array_add(undo, json_object_new_string(line));
+				free(line);
+			} else if (json_object_object_get_ex(json_object_array_get_idx(c.done, i), "path", &x)) {
+				char *line = rr_xasprintf("rm '%s'", json_object_get_string(x));
 
 				json_object_array_add(undo, json_object_new_string(line));
 				free(line);

@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "actions/backend.h"
 #include "actions/dm.h"
 #include "actions/loop.h"
 #include "actions/overlay.h"
@@ -128,21 +129,6 @@ out:
 	return r;
 }
 
-__attribute__((format(printf, 2, 3)))
-static void add_line(json_object *a, const char *fmt, ...)
-{
-	va_list ap;
-	char *line;
-
-	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		line = NULL;
-	va_end(ap);
-	if (line)
-		json_object_array_add(a, json_object_new_string(line));
-	free(line);
-}
-
 /* The same step as shell commands, for 'raidrescue journal --as-script'
  * (loop devices as variables: their numbers differ on every machine). */
 static json_object *overlay_script(const struct rr_overlay *ov, const char *real, int is_file,
@@ -151,13 +137,13 @@ static json_object *overlay_script(const struct rr_overlay *ov, const char *real
 	json_object *a = json_object_new_array();
 	unsigned i = ov->index;
 
-	add_line(a, "truncate -s %" PRIu64 " '%s'", cow_bytes, ov->cow);
+	rr_json_add_linef(a, "truncate -s %" PRIu64 " '%s'", cow_bytes, ov->cow);
 	if (is_file)
-		add_line(a, "O%u=$(losetup --find --show --read-only '%s')", i, real);
+		rr_json_add_linef(a, "O%u=$(losetup --find --show --read-only '%s')", i, real);
 	else
-		add_line(a, "O%u='%s'", i, real);
-	add_line(a, "C%u=$(losetup --find --show '%s')", i, ov->cow);
-	add_line(a, "dmsetup create %s --uuid %s --table \"0 $(blockdev --getsz $O%u) snapshot $O%u $C%u P %u\"",
+		rr_json_add_linef(a, "O%u='%s'", i, real);
+	rr_json_add_linef(a, "C%u=$(losetup --find --show '%s')", i, ov->cow);
+	rr_json_add_linef(a, "dmsetup create %s --uuid %s --table \"0 $(blockdev --getsz $O%u) snapshot $O%u $C%u P %u\"",
 		 ov->name, ov->uuid, i, i, i, chunk * 2);
 	return a;
 }
@@ -167,16 +153,16 @@ static json_object *overlay_undo_script(const struct rr_overlay *ov, int is_file
 {
 	json_object *a = json_object_new_array();
 
-	add_line(a, "dmsetup remove %s", ov->name);
-	add_line(a, "losetup -d $C%u", ov->index);
+	rr_json_add_linef(a, "dmsetup remove %s", ov->name);
+	rr_json_add_linef(a, "losetup -d $C%u", ov->index);
 	if (is_file)
-		add_line(a, "losetup -d $O%u", ov->index);
-	add_line(a, "rm -f '%s'", ov->cow);
+		rr_json_add_linef(a, "losetup -d $O%u", ov->index);
+	rr_json_add_linef(a, "rm -f '%s'", ov->cow);
 	return a;
 }
 
-int rr_overlay_member(struct rr_session *s, const char *member, const struct rr_overlay_opts *o,
-		      struct rr_overlay *ov, char *msg, size_t n)
+int rr_kernel_overlay_member(struct rr_session *s, const char *member, const struct rr_overlay_opts *o,
+			     struct rr_overlay *ov, char *msg, size_t n)
 {
 	struct rr_loop origin = { .fd = -1 }, cowl = { .fd = -1 };
 	struct rr_fingerprint fp;
@@ -234,6 +220,7 @@ int rr_overlay_member(struct rr_session *s, const char *member, const struct rr_
 		goto unlock;
 	}
 
+	ov->backend = RR_BACKEND_KERNEL;
 	ov->index = (unsigned)overlay_index(s);
 	snprintf(ov->member, sizeof(ov->member), "%s", member);
 	snprintf(ov->name, sizeof(ov->name), "rr-%s-m%u", s->id, ov->index);
@@ -336,7 +323,7 @@ unlock:
 	return r;
 }
 
-int rr_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n)
+int rr_kernel_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n)
 {
 	struct rr_journal_view v;
 	char *p = rr_session_file(s, "journal.jsonl");
@@ -358,6 +345,7 @@ int rr_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n)
 		*out = rr_xrealloc(*out, (*n + 1) * sizeof(**out));
 		ov = &(*out)[(*n)++];
 		memset(ov, 0, sizeof(*ov));
+		ov->backend = RR_BACKEND_KERNEL;
 		if (json_object_object_get_ex(st->args, "member", &x))
 			snprintf(ov->member, sizeof(ov->member), "%s", json_object_get_string(x));
 		if (json_object_object_get_ex(st->args, "index", &x))
@@ -374,11 +362,11 @@ int rr_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n)
 	return 0;
 }
 
-int rr_overlay_fill(const char *name, uint64_t *used, uint64_t *total)
+int rr_kernel_overlay_fill(const struct rr_overlay *ov, uint64_t *used, uint64_t *total)
 {
 	char st[256];
 	uint64_t meta;
-	int r = rr_dm_status(name, st, sizeof(st));
+	int r = rr_dm_status(ov->name, st, sizeof(st));
 
 	if (r < 0)
 		return r;

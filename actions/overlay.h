@@ -18,25 +18,28 @@ struct rr_overlay_opts {
 };
 
 struct rr_overlay {
+	enum rr_backend backend;
 	unsigned index;
 	char member[4096];	/* as the operator named it */
-	char name[128];		/* dm name of the snapshot */
-	char uuid[128];
-	char dev[160];		/* /dev/mapper/NAME */
+	char name[128];		/* dm name of the snapshot (userspace: the same
+				 * name, for messages; there is no device) */
+	char uuid[128];		/* userspace: "" */
+	char dev[160];		/* /dev/mapper/NAME (userspace: the name) */
 	char cow[4096];		/* COW file */
 	uint64_t sectors;
 };
 
-/* Overlay one member.  msg gets a one-sentence reason on failure.
- * Everything created is torn down again when a later part fails. */
+/* Overlay one member with the session's backend (actions/backend.h).
+ * msg gets a one-sentence reason on failure.  Everything created is torn
+ * down again when a later part fails. */
 int rr_overlay_member(struct rr_session *s, const char *member, const struct rr_overlay_opts *o,
 		      struct rr_overlay *out, char *msg, size_t n);
 
 /* The session's live overlays (done, not undone), in index order. */
 int rr_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n);
 
-/* Fill of a snapshot's COW: used and total sectors; -EOVERFLOW when the
- * kernel has invalidated it (overflow). */
-int rr_overlay_fill(const char *name, uint64_t *used, uint64_t *total);
+/* Fill of a snapshot's COW: used and total sectors; -EOVERFLOW when it
+ * has been invalidated (overflow). */
+int rr_overlay_fill(const struct rr_overlay *ov, uint64_t *used, uint64_t *total);
 
 #endif

@@ -43,29 +43,23 @@ static int fsync_dir(const char *dir)
 	return r;
 }
 
-/* session.json carries the id; written once, atomically. */
-static int load_or_make_id(struct rr_session *s)
+static const char *backend_word(enum rr_backend b)
 {
-	char *path = rr_session_file(s, "session.json"), *tmp = NULL;
-	json_object *o = json_object_from_file(path), *x;
-	uint8_t rnd[4];
-	int r = 0, fd;
+	return b == RR_BACKEND_KERNEL ? "kernel" : b == RR_BACKEND_USERSPACE ? "userspace" : NULL;
+}
 
-	if (o && json_object_object_get_ex(o, "id", &x) &&
-	    strlen(json_object_get_string(x)) == 8) {
-		snprintf(s->id, sizeof(s->id), "%s", json_object_get_string(x));
-		goto out;
-	}
-	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) {
-		r = -EIO;
-		goto out;
-	}
-	snprintf(s->id, sizeof(s->id), "%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
-	json_object_put(o);
-	o = json_object_new_object();
+/* session.json: the id and, once decided, the backend; replaced
+ * atomically. */
+static int write_session_json(struct rr_session *s)
+{
+	char *path = rr_session_file(s, "session.json"), *tmp = rr_xasprintf("%s.tmp", path);
+	json_object *o = json_object_new_object();
+	int fd, r = 0;
+
 	json_object_object_add(o, "id", json_object_new_string(s->id));
 	json_object_object_add(o, "format", json_object_new_int(1));
-	tmp = rr_xasprintf("%s.tmp", path);
+	if (backend_word(s->backend))
+		json_object_object_add(o, "backend", json_object_new_string(backend_word(s->backend)));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		r = -errno;
@@ -86,6 +80,49 @@ static int load_or_make_id(struct rr_session *s)
 out:
 	json_object_put(o);
 	free(tmp);
+	free(path);
+	return r;
+}
+
+int rr_session_record_backend(struct rr_session *s, enum rr_backend b)
+{
+	if (s->backend == b)
+		return 0;
+	if (s->backend != RR_BACKEND_NONE)
+		return -EEXIST;
+	s->backend = b;
+	return write_session_json(s);
+}
+
+/* session.json carries the id; written once, atomically. */
+static int load_or_make_id(struct rr_session *s)
+{
+	char *path = rr_session_file(s, "session.json");
+	json_object *o = json_object_from_file(path), *x;
+	uint8_t rnd[4];
+	int r = 0;
+
+	if (o && json_object_object_get_ex(o, "id", &x) &&
+	    strlen(json_object_get_string(x)) == 8) {
+		snprintf(s->id, sizeof(s->id), "%s", json_object_get_string(x));
+		if (json_object_object_get_ex(o, "backend", &x)) {
+			const char *b = json_object_get_string(x);
+
+			s->backend = !strcmp(b, "userspace") ? RR_BACKEND_USERSPACE
+				   : !strcmp(b, "kernel") ? RR_BACKEND_KERNEL : RR_BACKEND_NONE;
+		}
+		goto out;
+	}
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) {
+		r = -EIO;
+		goto out;
+	}
+	snprintf(s->id, sizeof(s->id), "%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
+	json_object_put(o);
+	o = NULL;
+	r = write_session_json(s);
+out:
+	json_object_put(o);
 	free(path);
 	return r;
 }
@@ -337,4 +374,28 @@ json_object *rr_res_mount(const char *path)
 
 	add_str(o, "path", path);
 	return o;
+}
+
+json_object *rr_res_fuse(const char *path, long pid)
+{
+	json_object *o = res("fuse");
+
+	add_str(o, "path", path);
+	if (pid > 0)
+		json_object_object_add(o, "pid", json_object_new_int64(pid));
+	return o;
+}
+
+void rr_json_add_linef(json_object *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *line;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	va_end(ap);
+	if (line)
+		json_object_array_add(a, json_object_new_string(line));
+	free(line);
 }

@@ -8,8 +8,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Where the session's snapshots and assemblies live (actions/backend.h). */
+enum rr_backend {
+	RR_BACKEND_NONE = 0,	/* not decided yet */
+	RR_BACKEND_KERNEL,	/* device-mapper snapshots, dm-raid / mdadm */
+	RR_BACKEND_USERSPACE,	/* COW stores in userspace, exported over FUSE */
+};
+
 struct rr_session {
 	char *dir;		/* absolute */
+	enum rr_backend backend;	/* as recorded in session.json */
 	char id[9];		/* 8 hex digits, in every dm name and UUID */
 	int lock_fd;
 	int journal_fd;
@@ -23,6 +31,9 @@ char *rr_session_default_dir(void);
  * -EBUSY: another raidrescue holds it; -ENOENT: no such session. */
 int rr_session_open(const char *dir, int create, struct rr_session **out);
 void rr_session_close(struct rr_session *s);
+/* Record the backend in session.json (once: a session keeps the backend
+ * it was made with).  0, or -EEXIST when another one is recorded. */
+int rr_session_record_backend(struct rr_session *s, enum rr_backend b);
 /* Path of a file inside the session, malloc'd. */
 char *rr_session_file(const struct rr_session *s, const char *name);
 /* A line in session.log, time-stamped. */
@@ -42,11 +53,18 @@ int rr_journal_done_args(struct rr_session *s, uint64_t seq, json_object *resour
 int rr_journal_failed(struct rr_session *s, uint64_t seq, const char *error, json_object *resources);
 int rr_journal_undone(struct rr_session *s, uint64_t seq);
 
+/* Append a formatted line (a shell command for journal --as-script) to a
+ * JSON array. */
+void rr_json_add_linef(json_object *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Resource records (see core/journal.h). */
 json_object *rr_res_loop(const char *dev, const char *backing, int read_only);
 json_object *rr_res_dm(const char *name, const char *uuid);
 json_object *rr_res_md(const char *dev, const char *uuid);
 json_object *rr_res_file(const char *path);
 json_object *rr_res_mount(const char *path);
+/* A FUSE export (userspace backend): its mount point and server (pid 0
+ * while not known yet). */
+json_object *rr_res_fuse(const char *path, long pid);
 
 #endif

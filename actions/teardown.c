@@ -1,16 +1,23 @@
 #include <errno.h>
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "actions/cowmerge.h"
 #include "actions/dm.h"
+#include "actions/fuse_serve.h"
 #include "actions/loop.h"
 #include "actions/run.h"
+#include "actions/snapshot_live.h"
 #include "actions/teardown.h"
+#include "actions/zfs_rewind.h"
 #include "core/i18n.h"
 #include "core/journal.h"
 #include "core/msg.h"
@@ -38,6 +45,130 @@ static int is_mounted(const char *path)
 			found = 1;
 	fclose(f);
 	return found;
+}
+
+/* --- the userspace backend's FUSE exports --- */
+
+/* Is path the mount point of one of our FUSE exports (fuse.raidrescue)? */
+static int fuse_mounted(const char *path)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], mp[4096], type[256];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *dash = strstr(line, " - ");
+
+		if (dash && sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && sscanf(dash + 3, "%255s", type) == 1 &&
+		    !strcmp(mp, path) && !strcmp(type, RR_FUSE_TYPE))
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Is pid a raidrescue FUSE server (still running)?  A zombie is gone. */
+static int fuse_server_alive(long pid)
+{
+	char p[64], buf[512], st[512];
+	FILE *f;
+	size_t len;
+	int alive = 0;
+
+	if (pid <= 0)
+		return 0;
+	if (waitpid((pid_t)pid, NULL, WNOHANG) == (pid_t)pid)
+		return 0;	/* our child, just reaped */
+	snprintf(p, sizeof(p), "/proc/%ld/stat", pid);
+	f = fopen(p, "re");
+	if (!f)
+		return 0;
+	if (!fgets(st, sizeof(st), f))
+		st[0] = '\0';
+	fclose(f);
+	if (strrchr(st, ')') && strrchr(st, ')')[1] == ' ' && strrchr(st, ')')[2] == 'Z')
+		return 0;
+	snprintf(p, sizeof(p), "/proc/%ld/cmdline", pid);
+	f = fopen(p, "re");
+	if (!f)
+		return 0;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	/* argv is NUL-separated: look at the second word */
+	if (len > strlen(buf) + 1 && !strcmp(buf + strlen(buf) + 1, "fuse-serve"))
+		alive = 1;
+	return alive;
+}
+
+static void wait_server(long pid)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+	/* It exits by itself once unmounted; 10 s, then it is told to. */
+	for (int i = 0; i < 400 && fuse_server_alive(pid); i++) {
+		if (i == 200)
+			kill((pid_t)pid, SIGTERM);
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int unmount_fuse(const char *path, char *msg, size_t n)
+{
+	char *argv[] = { "fusermount3", "-u", (char *)path, NULL };
+	struct rr_run_result rr;
+	char *out = NULL;
+	int r;
+
+	if (geteuid() == 0) {
+		if (umount2(path, 0) == 0)
+			return 0;
+		r = -errno;
+		snprintf(msg, n, _("cannot unmount %s: %s%s"), path, strerror(-r),
+			 r == -EBUSY ? _(" (still in use: a file is open, or mounted)") : "");
+		return r;
+	}
+	r = rr_run_capture(argv, 60, &rr, &out);
+	if (r == 0 && (rr.exit_status || rr.signaled || rr.timed_out || rr.exec_errno)) {
+		snprintf(msg, n, _("fusermount3 -u %s failed: %s"), path,
+			 rr.exec_errno ? strerror(rr.exec_errno) : out ? out : "");
+		r = -EBUSY;
+	}
+	free(out);
+	return r;
+}
+
+static long jpid(json_object *res)
+{
+	json_object *x;
+
+	return json_object_object_get_ex(res, "pid", &x) ? (long)json_object_get_int64(x) : 0;
+}
+
+static int remove_fuse(json_object *res, char *msg, size_t n)
+{
+	const char *path = jstr(res, "path");
+	long pid = jpid(res);
+	int r, was = 0;
+
+	if (!path)
+		return 1;
+	if (fuse_mounted(path)) {
+		r = unmount_fuse(path, msg, n);
+		if (r < 0)
+			return r;
+		was = 1;
+	}
+	if (fuse_server_alive(pid)) {
+		wait_server(pid);
+		was = 1;
+	}
+	/* the empty mount point goes with it */
+	if (rmdir(path) == 0)
+		was = 1;
+	return was ? 0 : 1;
 }
 
 /* Loops whose backing file is this path; used when the journal has the
@@ -135,6 +266,14 @@ int rr_resource_present(json_object *res)
 		return jstr(res, "path") && access(jstr(res, "path"), F_OK) == 0;
 	if (!strcmp(type, "mount"))
 		return jstr(res, "path") && is_mounted(jstr(res, "path"));
+	if (!strcmp(type, "fuse"))
+		return jstr(res, "path") && (fuse_mounted(jstr(res, "path")) || fuse_server_alive(jpid(res)));
+	if (!strcmp(type, "cowmerge"))
+		return rr_cowmerge_resource_present(res);
+	if (!strcmp(type, "zfs_slots"))
+		return rr_zfs_slots_resource_present(res);
+	if (!strcmp(type, "dm_table"))
+		return rr_dm_table_resource_present(res);
 	return 0;
 }
 
@@ -261,6 +400,15 @@ int rr_resource_remove(json_object *res, char *msg, size_t n)
 		return remove_loop(res, msg, n);
 	if (!strcmp(type, "md"))
 		return remove_md(res, msg, n);
+	/* Undo of writes: the origin of a cow-merge restored from its undo
+	 * store, ZFS uberblock slots written back, a live device's table
+	 * loaded back. */
+	if (!strcmp(type, "cowmerge"))
+		return rr_cowmerge_undo_resource(res, msg, n);
+	if (!strcmp(type, "zfs_slots"))
+		return rr_zfs_slots_undo_resource(res, msg, n);
+	if (!strcmp(type, "dm_table"))
+		return rr_dm_table_undo_resource(res, msg, n);
 	if (!strcmp(type, "file")) {
 		p = jstr(res, "path");
 		if (!p || access(p, F_OK) < 0)
@@ -282,6 +430,8 @@ int rr_resource_remove(json_object *res, char *msg, size_t n)
 		rmdir(p);
 		return 0;
 	}
+	if (!strcmp(type, "fuse"))
+		return remove_fuse(res, msg, n);
 	return 1;
 }
 
@@ -494,14 +644,77 @@ static int cow_loop_cb(void *ctx, const char *dev, const char *backing)
 	return 0;
 }
 
+/* Every fuse.raidrescue mount, and first whatever is mounted from a
+ * loop device over one of its files (a proof-of-data mount). */
+static int cleanup_fuse(int verbose, int *failed)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], mp[4096], type[256], src[4096], **fuse = NULL;
+	size_t nfuse = 0;
+	int count = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *dash = strstr(line, " - ");
+
+		if (dash && sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && sscanf(dash + 3, "%255s", type) == 1 &&
+		    !strcmp(type, RR_FUSE_TYPE)) {
+			fuse = rr_xrealloc(fuse, (nfuse + 1) * sizeof(*fuse));
+			fuse[nfuse++] = rr_xstrdup(mp);
+		}
+	}
+	rewind(f);
+	while (nfuse && fgets(line, sizeof(line), f)) {
+		char *dash = strstr(line, " - "), backing[4096];
+
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
+		    sscanf(dash + 3, "%*s %4095s", src) != 1 || strncmp(src, "/dev/loop", 9) ||
+		    rr_loop_backing(src, backing, sizeof(backing)) < 0)
+			continue;
+		for (size_t i = 0; i < nfuse; i++)
+			if (!strncmp(backing, fuse[i], strlen(fuse[i])) && backing[strlen(fuse[i])] == '/' &&
+			    umount2(mp, 0) == 0) {
+				count++;
+				if (verbose)
+					printf(_("unmounted %s\n"), mp);
+			}
+	}
+	fclose(f);
+	for (size_t i = 0; i < nfuse; i++) {
+		char msg[1024];
+
+		if (unmount_fuse(fuse[i], msg, sizeof(msg)) == 0) {
+			count++;
+			rmdir(fuse[i]);
+			if (verbose)
+				printf(_("unmounted %s\n"), fuse[i]);
+		} else {
+			rr_err(fuse[i], "%s", msg);
+			*failed = 1;
+		}
+		free(fuse[i]);
+	}
+	free(fuse);
+	return count;
+}
+
 int rr_cleanup_all(int verbose)
 {
 	struct ours o = { 0 };
-	int count = 0, progress, r;
+	int count = 0, progress, r, failed = 0;
+	char why[256];
 
+	count = cleanup_fuse(verbose, &failed);
+	/* Without device-mapper there is nothing of the kernel's to look for. */
+	if (rr_dm_available(why, sizeof(why)) < 0)
+		return failed ? -EBUSY : count;
 	r = rr_dm_list(collect_ours, &o);
 	if (r < 0)
 		return r;
+	/* A live device wrapped by snapshot-live gets its table back from
+	 * the base device first, so the base is free to go. */
+	count += rr_snapshot_live_cleanup(verbose);
 	count += unmount_ours(&o, verbose);
 	count += stop_md_over(&o, verbose);
 	/* Stacked devices first: remove whatever nothing holds open, and
@@ -538,5 +751,7 @@ int rr_cleanup_all(int verbose)
 	}
 	free(o.names);
 	rr_loop_list(cow_loop_cb, &count);
+	if (failed && r == 0)
+		r = -EBUSY;
 	return r < 0 ? r : count;
 }

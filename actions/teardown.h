@@ -27,9 +27,11 @@ int rr_undo(struct rr_session *s, size_t nsteps, int verbose);
  * -errno; an undone step is left alone (0). */
 int rr_undo_seq(struct rr_session *s, uint64_t seq, int verbose);
 
-/* Remove every md array over our dm devices, every dm device whose UUID
- * starts RAIDRESCUE-, every loop backed by a session COW file and every
- * mount of our devices.  Returns how many things were removed, or -errno
+/* Unmount every FUSE export of the userspace backend (type
+ * fuse.raidrescue) and what is mounted from its files; then, where
+ * device-mapper can be used, remove every md array over our dm devices,
+ * every dm device whose UUID starts RAIDRESCUE-, every loop backed by a
+ * session COW file and every mount of our devices.  Returns how many things were removed, or -errno
  * after trying everything (what was left is reported). */
 int rr_cleanup_all(int verbose);
 

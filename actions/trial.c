@@ -18,7 +18,7 @@ int rr_overlay_watch(const struct rr_overlay *ovs, size_t nov, char ***warnings,
 	*nw = 0;
 	for (size_t i = 0; i < nov; i++) {
 		uint64_t used, total;
-		int r = rr_overlay_fill(ovs[i].name, &used, &total), pct;
+		int r = rr_overlay_fill(&ovs[i], &used, &total), pct;
 		char *w = NULL;
 
 		if (r == -EOVERFLOW) {

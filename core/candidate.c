@@ -9,16 +9,10 @@
 void rr_candidate_add_reason(struct rr_candidate *c, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	rr_strv_vaddf(&c->reasons, &c->nreasons, fmt, ap);
 	va_end(ap);
-	if (!s)
-		return;
-	c->reasons = rr_xrealloc(c->reasons, (c->nreasons + 1) * sizeof(*c->reasons));
-	c->reasons[c->nreasons++] = s;
 }
 
 void rr_candidate_clear(struct rr_candidate *c)

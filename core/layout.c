@@ -123,6 +123,9 @@ static int prep(const struct rr_geom *g, struct lay *L)
 	L->g = g;
 	L->level = g->level;
 	L->layout = g->layout;
+	/* md keeps -1 (mdadm's "unset") in a raid0 of equal members */
+	if (g->level == RR_RAID0 && g->layout == -1)
+		L->layout = RR_RAID0_LAYOUT_UNSET;
 	L->n = g->ndisks;
 	L->cs = g->chunk_sectors;
 
@@ -130,7 +133,7 @@ static int prep(const struct rr_geom *g, struct lay *L)
 	case RR_LINEAR:
 	case RR_RAID0:
 		if (g->level == RR_RAID0) {
-			if (!L->cs || g->layout < 0 || g->layout > 2)
+			if (!L->cs || L->layout < 0 || L->layout > 2)
 				return -EINVAL;
 		} else if (g->layout != 0) {
 			return -EINVAL;
@@ -152,7 +155,7 @@ static int prep(const struct rr_geom *g, struct lay *L)
 		L->dev = member_size(L, 0);
 		/* the kernel refuses multi-zone raid0 of unknown layout */
 		if (g->level == RR_RAID0 && L->zoned &&
-		    g->layout == RR_RAID0_LAYOUT_UNSET)
+		    L->layout == RR_RAID0_LAYOUT_UNSET)
 			return -EINVAL;
 		/* linear is always walked member by member */
 		if (g->level == RR_LINEAR)

@@ -16,16 +16,10 @@ struct rr_member *rr_member_new(const char *path)
 void rr_member_error(struct rr_member *m, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	rr_strv_vaddf(&m->errors, &m->nerrors, fmt, ap);
 	va_end(ap);
-	if (!s)
-		return;
-	m->errors = rr_xrealloc(m->errors, (m->nerrors + 1) * sizeof(*m->errors));
-	m->errors[m->nerrors++] = s;
 }
 
 void rr_member_add_part(struct rr_member *m, struct rr_member *part)

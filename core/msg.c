@@ -94,3 +94,22 @@ char *rr_xasprintf(const char *fmt, ...)
 		oom();
 	return p;
 }
+
+void rr_strv_vaddf(char ***v, size_t *n, const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	*v = rr_xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+void rr_strv_addf(char ***v, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rr_strv_vaddf(v, n, fmt, ap);
+	va_end(ap);
+}

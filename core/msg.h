@@ -25,4 +25,9 @@ void *rr_xrealloc(void *p, size_t n);
 char *rr_xstrdup(const char *s);
 char *rr_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Append one formatted string to a growable vector of strings (problems,
+ * reasons, remarks). */
+void rr_strv_addf(char ***v, size_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void rr_strv_vaddf(char ***v, size_t *n, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+
 #endif

@@ -35,6 +35,17 @@ int rr_cmd_plan(const struct rr_cmd *cmd, int argc, char **argv);
 int rr_cmd_undo(const struct rr_cmd *cmd, int argc, char **argv);
 int rr_cmd_cleanup(const struct rr_cmd *cmd, int argc, char **argv);
 int rr_cmd_journal(const struct rr_cmd *cmd, int argc, char **argv);
+/* ui/cmd_fuse.c: --backend kernel|userspace|auto (an enum rr_backend in
+ * *backend; -EINVAL for another word), then choosing the session's
+ * backend and saying which on stderr (-1 after an error message). */
+struct rr_session;
+int rr_cli_parse_backend(const char *arg, int *backend);
+int rr_cli_session_backend(struct rr_session *s, int want);
+/* The hidden command the userspace backend runs its FUSE server with. */
+int rr_cmd_fuse_serve(int argc, char **argv);
+int rr_cmd_cowmerge(const struct rr_cmd *cmd, int argc, char **argv);
+int rr_cmd_zfs(const struct rr_cmd *cmd, int argc, char **argv);
+int rr_cmd_snapshot_live(const struct rr_cmd *cmd, int argc, char **argv);
 
 /* ui/plan_io.c: how the command line and the wizard feed the planner. */
 #include <json-c/json.h>

@@ -119,6 +119,7 @@ int rr_cmd_assemble(const struct rr_cmd *cmd, int argc, char **argv)
 		{ "layout", required_argument, NULL, 'p' },
 		{ "metadata", required_argument, NULL, 'e' },
 		{ "data-offset", required_argument, NULL, 'd' },
+		{ "backend", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -131,7 +132,7 @@ int rr_cmd_assemble(const struct rr_cmd *cmd, int argc, char **argv)
 	const char *dir = NULL, *order = NULL;
 	char msg[1024], *list, *tok, *save;
 	size_t nov = 0;
-	int c, r, rc = RR_EXIT_FAIL;
+	int c, r, rc = RR_EXIT_FAIL, backend = 0;
 	char *end;
 
 	memset(&cand, 0, sizeof(cand));
@@ -140,6 +141,10 @@ int rr_cmd_assemble(const struct rr_cmd *cmd, int argc, char **argv)
 		switch (c) {
 		case 's': dir = optarg; break;
 		case 'o': order = optarg; break;
+		case 'B':
+			if (rr_cli_parse_backend(optarg, &backend) < 0)
+				return rr_cmd_usage_error(cmd, _("--backend %s: say kernel, userspace or auto"), optarg);
+			break;
 		case 'v':
 			if (!strcmp(optarg, "dm-raid")) via = RR_VIA_DMRAID;
 			else if (!strcmp(optarg, "mdadm")) via = RR_VIA_MDADM;
@@ -171,19 +176,13 @@ int rr_cmd_assemble(const struct rr_cmd *cmd, int argc, char **argv)
 		return rr_cmd_usage_error(cmd, "%s", _("--session DIR and --order A,B,missing,D are required"));
 	if (optind < argc)
 		return rr_cmd_usage_error(cmd, _("unexpected argument: %s"), argv[optind]);
-	{
-		char why[256];
-
-		if (rr_dm_available(why, sizeof(why)) < 0) {
-			rr_err(NULL, "%s", why);
-			return RR_EXIT_FAIL;
-		}
-	}
 	r = rr_session_open(dir, 0, &s);
 	if (r < 0) {
 		rr_err(dir, _("cannot open the session: %s"), r == -EBUSY ? _("in use by another raidrescue") : strerror(-r));
 		return RR_EXIT_FAIL;
 	}
+	if (rr_cli_session_backend(s, backend) < 0)
+		goto out;
 	r = rr_overlay_list(s, &ovs, &nov);
 	if (r < 0 || nov == 0) {
 		rr_err(dir, "%s", _("the session has no snapshots; run 'raidrescue overlay' first"));
@@ -238,7 +237,7 @@ int rr_cmd_assemble(const struct rr_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	printf(_("assembled %s (%s) on the snapshots; check it with: raidrescue fsck --session %s\n"), a.dev,
-	       a.via == RR_VIA_DMRAID ? "dm-raid" : "mdadm", dir);
+	       rr_via_name(a.via), dir);
 	rc = RR_EXIT_OK;
 out:
 	free(ovs);

@@ -100,6 +100,7 @@ int rr_cmd_fsck(const struct rr_cmd *cmd, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "write", no_argument, NULL, 'w' },
+		{ "backend", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -107,10 +108,10 @@ int rr_cmd_fsck(const struct rr_cmd *cmd, int argc, char **argv)
 	struct rr_layers l;
 	struct rr_fsck_report rep;
 	const char *dir = NULL;
-	char dev[200], msg[1024], why[256], *end;
+	char dev[200], msg[1024], *end;
 	unsigned timeout = 900;
 	uint64_t aseq;
-	int c, json = 0, write = 0, r, rc = RR_EXIT_FAIL;
+	int c, json = 0, write = 0, r, rc = RR_EXIT_FAIL, backend = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:jt:wh", opts, NULL)) != -1) {
@@ -123,21 +124,23 @@ int rr_cmd_fsck(const struct rr_cmd *cmd, int argc, char **argv)
 				return rr_cmd_usage_error(cmd, _("--timeout %s: seconds, more than 0"), optarg);
 			break;
 		case 'w': write = 1; break;
+		case 'B':
+			if (rr_cli_parse_backend(optarg, &backend) < 0)
+				return rr_cmd_usage_error(cmd, _("--backend %s: say kernel, userspace or auto"), optarg);
+			break;
 		case 'h': rr_cmd_help(cmd); return RR_EXIT_OK;
 		default: return rr_cmd_usage_error(cmd, "%s", _("unknown option"));
 		}
 	}
 	if (!dir)
 		return rr_cmd_usage_error(cmd, "%s", _("--session DIR is required"));
-	if (rr_dm_available(why, sizeof(why)) < 0) {
-		rr_err(NULL, "%s", why);
-		return RR_EXIT_FAIL;
-	}
 	r = rr_session_open(dir, 0, &s);
 	if (r < 0) {
 		rr_err(dir, _("cannot open the session: %s"), r == -EBUSY ? _("in use by another raidrescue") : strerror(-r));
 		return RR_EXIT_FAIL;
 	}
+	if (rr_cli_session_backend(s, backend) < 0)
+		goto out;
 	if (live_assembly(s, &aseq, dev, sizeof(dev)) < 0) {
 		rr_err(dir, "%s", _("nothing is assembled in this session; run 'raidrescue assemble' first"));
 		goto out;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions/backend.h"
 #include "actions/dm.h"
 #include "actions/overlay.h"
 #include "actions/replay.h"
@@ -30,36 +31,30 @@ static int open_session(const char *dir, int create, struct rr_session **s)
 	return r;
 }
 
-static int need_dm(void)
-{
-	char why[256];
-
-	if (rr_dm_available(why, sizeof(why)) < 0) {
-		rr_err(NULL, "%s", why);
-		return -1;
-	}
-	return 0;
-}
-
 int rr_cmd_overlay(const struct rr_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "session", required_argument, NULL, 's' },
 		{ "chunk", required_argument, NULL, 'c' },
 		{ "cow-size", required_argument, NULL, 'z' },
+		{ "backend", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct rr_overlay_opts o = { 0 };
 	struct rr_session *s;
 	const char *dir = NULL;
-	int c, failed = 0;
+	int c, failed = 0, backend = 0;
 	uint64_t v;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:c:z:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': dir = optarg; break;
+		case 'B':
+			if (rr_cli_parse_backend(optarg, &backend) < 0)
+				return rr_cmd_usage_error(cmd, _("--backend %s: say kernel, userspace or auto"), optarg);
+			break;
 		case 'c':
 			if (rr_parse_size(optarg, &v) < 0 || v == 0 || v > 512)
 				return rr_cmd_usage_error(cmd, _("--chunk %s: a size in KiB from 4 to 512"), optarg);
@@ -77,8 +72,12 @@ int rr_cmd_overlay(const struct rr_cmd *cmd, int argc, char **argv)
 		return rr_cmd_usage_error(cmd, "%s", _("--session DIR is required"));
 	if (optind >= argc)
 		return rr_cmd_usage_error(cmd, "%s", _("name at least one device or image"));
-	if (need_dm() < 0 || open_session(dir, 1, &s) < 0)
+	if (open_session(dir, 1, &s) < 0)
 		return RR_EXIT_FAIL;
+	if (rr_cli_session_backend(s, backend) < 0) {
+		rr_session_close(s);
+		return RR_EXIT_FAIL;
+	}
 	for (int i = optind; i < argc; i++) {
 		struct rr_overlay ov;
 		char msg[1024], size[32];
@@ -89,10 +88,14 @@ int rr_cmd_overlay(const struct rr_cmd *cmd, int argc, char **argv)
 			failed = 1;
 			continue;
 		}
-		if (rr_overlay_fill(ov.name, &used, &total) < 0)
+		if (rr_overlay_fill(&ov, &used, &total) < 0)
 			total = 0;
-		printf(_("%s: snapshot %s (copy-on-write file %s, %s)\n"), argv[i], ov.dev, ov.cow,
-		       rr_format_size(total * 512, size, sizeof(size)));
+		if (ov.backend == RR_BACKEND_USERSPACE)
+			printf(_("%s: userspace snapshot %s (copy-on-write store %s, %s)\n"), argv[i], ov.name, ov.cow,
+			       rr_format_size(total * 512, size, sizeof(size)));
+		else
+			printf(_("%s: snapshot %s (copy-on-write file %s, %s)\n"), argv[i], ov.dev, ov.cow,
+			       rr_format_size(total * 512, size, sizeof(size)));
 	}
 	rr_session_close(s);
 	return failed ? RR_EXIT_FAIL : RR_EXIT_OK;
@@ -154,8 +157,8 @@ int rr_cmd_cleanup(const struct rr_cmd *cmd, int argc, char **argv)
 		}
 		return rr_cmd_usage_error(cmd, _("unexpected argument: %s"), argv[i]);
 	}
-	if (need_dm() < 0)
-		return RR_EXIT_FAIL;
+	/* FUSE exports are looked for everywhere; device-mapper's devices
+	 * where it can be used. */
 	r = rr_cleanup_all(1);
 	if (r < 0)
 		return RR_EXIT_FAIL;
@@ -168,18 +171,23 @@ int rr_cmd_replay(const struct rr_cmd *cmd, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "session", required_argument, NULL, 's' },
+		{ "backend", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct rr_session *s = NULL;
 	const char *dir = NULL;
 	char *defdir = NULL;
-	int c, dry = 0, r;
+	int c, dry = 0, r, backend = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ns:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': dry = 1; break;
+		case 'B':
+			if (rr_cli_parse_backend(optarg, &backend) < 0)
+				return rr_cmd_usage_error(cmd, _("--backend %s: say kernel, userspace or auto"), optarg);
+			break;
 		case 's': dir = optarg; break;
 		case 'h': rr_cmd_help(cmd); return RR_EXIT_OK;
 		default: return rr_cmd_usage_error(cmd, "%s", _("unknown option"));
@@ -191,11 +199,14 @@ int rr_cmd_replay(const struct rr_cmd *cmd, int argc, char **argv)
 		r = rr_replay(argv[optind], NULL, stdout);
 		return r < 0 ? RR_EXIT_FAIL : RR_EXIT_OK;
 	}
-	if (need_dm() < 0)
-		return RR_EXIT_FAIL;
 	if (!dir)
 		dir = defdir = rr_session_default_dir();
 	if (open_session(dir, 1, &s) < 0) {
+		free(defdir);
+		return RR_EXIT_FAIL;
+	}
+	if (rr_cli_session_backend(s, backend) < 0) {
+		rr_session_close(s);
 		free(defdir);
 		return RR_EXIT_FAIL;
 	}

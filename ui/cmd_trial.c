@@ -63,6 +63,7 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 		{ "top", required_argument, NULL, 't' },
 		{ "via", required_argument, NULL, 'v' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "backend", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -78,8 +79,8 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 	const char *dir = NULL;
 	size_t ntops, nunits, nov = 0, ncand = 0;
 	unsigned timeout = 900;
-	int json = 0, c, rc = RR_EXIT_FAIL, r, *map = NULL, quiet;
-	char why[256], *end;
+	int json = 0, c, rc = RR_EXIT_FAIL, r, *map = NULL, quiet, backend = 0;
+	char *end;
 
 	memset(&plan, 0, sizeof(plan));
 	optind = 1;
@@ -98,6 +99,10 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 			else if (!strcmp(optarg, "auto")) via = RR_VIA_AUTO;
 			else return rr_cmd_usage_error(cmd, _("--via %s: say dm-raid, mdadm or auto"), optarg);
 			break;
+		case 'B':
+			if (rr_cli_parse_backend(optarg, &backend) < 0)
+				return rr_cmd_usage_error(cmd, _("--backend %s: say kernel, userspace or auto"), optarg);
+			break;
 		case 'T':
 			timeout = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || !timeout)
@@ -111,10 +116,6 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 		return rr_cmd_usage_error(cmd, "%s", _("--session DIR is required"));
 	if (optind >= argc)
 		return rr_cmd_usage_error(cmd, "%s", _("name at least one device or image"));
-	if (rr_dm_available(why, sizeof(why)) < 0) {
-		rr_err(NULL, "%s", why);
-		return RR_EXIT_FAIL;
-	}
 	quiet = json;
 	ntops = (size_t)(argc - optind);
 	tops = rr_xcalloc(ntops, sizeof(*tops));
@@ -140,6 +141,8 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 		rr_err(dir, _("cannot open the session: %s"), r == -EBUSY ? _("in use by another raidrescue") : strerror(-r));
 		goto out;
 	}
+	if (rr_cli_session_backend(s, backend) < 0)
+		goto out;
 	if (rr_overlay_list(s, &ovs, &nov) < 0)
 		goto out;
 	/* Planning units are what gets overlaid: each must be a device or
@@ -182,8 +185,7 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 
 			json_object_object_add(o, "assembled", json_object_new_boolean(sorted[i]->assembled));
 			if (sorted[i]->assembled)
-				json_object_object_add(o, "via", json_object_new_string(
-					sorted[i]->via == RR_VIA_MDADM ? "mdadm" : "dm-raid"));
+				json_object_object_add(o, "via", json_object_new_string(rr_via_name(sorted[i]->via)));
 			if (sorted[i]->error[0])
 				json_object_object_add(o, "error", json_object_new_string(sorted[i]->error));
 			json_object_object_add(o, "trial_score", json_object_new_double(sorted[i]->score));

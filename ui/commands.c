@@ -55,7 +55,8 @@ const struct rr_cmd rr_cmds[] = {
 	     "there; the members themselves are opened read-only.\n\n"
 	     "  --session DIR   the session directory (created if needed)\n"
 	     "  --chunk KiB     snapshot chunk size (default 4)\n"
-	     "  --cow-size SIZE size of each copy-on-write file (default: a tenth of the member)\n"),
+	     "  --cow-size SIZE size of each copy-on-write file (default: a tenth of the member)\n"
+	     "  --backend B     kernel (device-mapper), userspace (FUSE) or auto (default)\n"),
 	  rr_cmd_overlay },
 	{ "assemble", N_("--session DIR [--via dm-raid|mdadm] --order A,B,missing,D [geometry options]"),
 	  N_("assemble one candidate array on the session's snapshots"),
@@ -65,7 +66,8 @@ const struct rr_cmd rr_cmds[] = {
 	     "  --via auto      dm-raid when it can express the layout, else mdadm (default)\n"
 	     "  --order LIST    comma-separated member paths as given to overlay, or 'missing'\n"
 	     "  --level N, --chunk KiB, --layout NAME, --metadata VER, --data-offset SECTORS\n"
-	     "                  geometry; by default taken from the superblocks\n"),
+	     "                  geometry; by default taken from the superblocks\n"
+	     "  --backend B     kernel (device-mapper), userspace (FUSE) or auto (default)\n"),
 	  rr_cmd_assemble },
 	{ "fsck", N_("--session DIR [--write]"),
 	  N_("run read-only checkers on every filesystem of the assembled array"),
@@ -73,7 +75,8 @@ const struct rr_cmd rr_cmds[] = {
 	     "and runs the matching read-only checker on each; logs go to the session.\n\n"
 	     "  --json          print the results as JSON\n"
 	     "  --timeout S     give each checker S seconds (default 900)\n"
-	     "  --write         run the repairing checker, on the snapshots only\n"),
+	     "  --write         run the repairing checker, on the snapshots only\n"
+	     "  --backend B     kernel (device-mapper), userspace (FUSE) or auto (default)\n"),
 	  rr_cmd_fsck },
 	{ "trial", N_("[--json] --session DIR [--top N] DEV|IMAGE..."),
 	  N_("assemble and check each candidate in turn, best first"),
@@ -83,7 +86,8 @@ const struct rr_cmd rr_cmds[] = {
 	     "  --json          print the results as JSON\n"
 	     "  --top N         try the N best candidates (default 3)\n"
 	     "  --via ROUTE     dm-raid, mdadm or auto (default)\n"
-	     "  --timeout S     give each checker S seconds (default 900)\n"),
+	     "  --timeout S     give each checker S seconds (default 900)\n"
+	     "  --backend B     kernel (device-mapper), userspace (FUSE) or auto (default)\n"),
 	  rr_cmd_trial },
 	{ "undo", N_("--session DIR [--all | --steps N]"),
 	  N_("undo the last steps of a session (tear down its devices)"),
@@ -97,7 +101,8 @@ const struct rr_cmd rr_cmds[] = {
 	  N_("Re-creates the steps of a saved journal in a new session, finding the\n"
 	     "members by their fingerprints (not by /dev names).\n\n"
 	     "  --dry-run       only find the members and say what would be done\n"
-	     "  --session DIR   the new session (default ./raidrescue-YYYYmmdd-HHMMSS/)\n"),
+	     "  --session DIR   the new session (default ./raidrescue-YYYYmmdd-HHMMSS/)\n"
+	     "  --backend B     kernel (device-mapper), userspace (FUSE) or auto (default)\n"),
 	  rr_cmd_replay },
 	{ "journal", N_("--as-script JOURNAL"),
 	  N_("print a journal as the equivalent shell commands"),
@@ -110,19 +115,66 @@ const struct rr_cmd rr_cmds[] = {
 	     "every loop device backed by a session's copy-on-write file; never anything\n"
 	     "else.\n"),
 	  rr_cmd_cleanup },
-	{ "cow-merge", N_("[--dry-run] --cow FILE --origin DEV|IMAGE"),
+	{ "cow-merge", N_("[--dry-run] [--yes] [--session DIR] --cow FILE --origin DEV|IMAGE"),
 	  N_("revert an origin to its snapshot's state, offline, undoably"),
-	  N_("Copies the chunks recorded in a persistent dm-snapshot store back onto its\n"
-	     "origin, saving what it overwrites in an undo store first.\n\n"
-	     "  --dry-run       list the chunk runs that would be copied\n"),
-	  rr_cmd_not_implemented },
-	{ "zfs", N_("list|rewind ..."),
+	  N_("Puts the origin of a persistent dm-snapshot (an LVM snapshot's origin, or\n"
+	     "any snapshot ... P N) back to the snapshot's state, offline, without a\n"
+	     "second disk: copies every chunk recorded in the store onto the origin.\n"
+	     "THIS WRITES TO THE ORIGIN.  First the origin's current data of those chunks\n"
+	     "is saved in an undo store (a COW store in the kernel's format, in the\n"
+	     "session) and made durable; only then is the origin written.  Refuses when\n"
+	     "the store is invalid, damaged or of another chunk size, when it remaps\n"
+	     "chunks past the origin's end, or when either is in use (mounted, in an\n"
+	     "array, under a device-mapper device, attached to a loop device).\n"
+	     "Interrupted, it is completed by running it again with the same session,\n"
+	     "or undone with 'raidrescue undo --session DIR' (which copies the undo\n"
+	     "store back, after checking that the origin holds nothing else).\n\n"
+	     "  --cow FILE      the snapshot's store (the -cow device or an image of it)\n"
+	     "  --origin DEV    the origin (device or image file), offline\n"
+	     "  --dry-run       list the runs of chunks that would be copied, with totals\n"
+	     "  --chunk-size N  refuse unless the store's chunks are N sectors\n"
+	     "  --session DIR   journal and undo store here (default\n"
+	     "                  ./raidrescue-YYYYmmdd-HHMMSS)\n"
+	     "  --yes           do not ask for confirmation (required off a terminal)\n"),
+	  rr_cmd_cowmerge },
+	{ "zfs", N_("list [--json] DEV... | rewind --txg N --session DIR [DEV...]"),
 	  N_("list ZFS uberblocks; rewind a pool's overlays to an older txg"),
-	  N_("  list DEV...                 uberblocks of every label, the active one\n"
-	     "  rewind --txg N --session DIR\n"
-	     "                              on the members' overlays only, neutralise\n"
-	     "                              every uberblock newer than N\n"),
-	  rr_cmd_not_implemented },
+	  N_("  list [--json] DEV...\n"
+	     "                  per device and label: every uberblock with its txg, time\n"
+	     "                  and slot, the active one, where the labels disagree, and\n"
+	     "                  the txgs every device can go back to.  Reads only; needs\n"
+	     "                  no session.\n"
+	     "  rewind --txg N --session DIR [DEV...]\n"
+	     "                  on the session's overlays only (all that carry ZFS labels,\n"
+	     "                  or the ones named), zero every uberblock newer than N in\n"
+	     "                  every label, so the pool imports at txg N.  The slots are\n"
+	     "                  saved in the session first; 'raidrescue undo' writes them\n"
+	     "                  back byte for byte.  Refuses anything that is not an\n"
+	     "                  overlay of the session, and a txg that has no valid\n"
+	     "                  uberblock on every device.  The labels' configuration is\n"
+	     "                  left as it is: when its txg is newer than N, import with\n"
+	     "                  'zpool import -T N'.\n"
+	     "  --json          (list) print JSON\n"
+	     "  --target-file   (rewind, for tests only) the DEVs are plain files inside\n"
+	     "                  the session directory instead of overlays\n"),
+	  rr_cmd_zfs },
+	{ "snapshot-live", N_("--session DIR [--cow-size SIZE] [--chunk KiB] DEV"),
+	  N_("snapshot a mounted device-mapper volume in place, for a consistent backup"),
+	  N_("Puts a snapshot-origin under the live device's own name and a snapshot\n"
+	     "beside it: the device's table is copied into a new device\n"
+	     "rr-ID-liveK-base, the device is suspended (its filesystem flushed and\n"
+	     "frozen), the snapshot rr-ID-liveK-snap is created over the base and the\n"
+	     "device's table becomes 'snapshot-origin <base>', then it is resumed.  The\n"
+	     "mounted filesystem goes on working; the snapshot keeps its state of that\n"
+	     "instant, for a backup or a check.  'raidrescue undo' loads the original\n"
+	     "table back exactly and removes the snapshot.  md arrays and plain disks\n"
+	     "cannot be done in place (they have no table to swap).  The session must\n"
+	     "not be on the device itself.\n\n"
+	     "  --session DIR   the session directory (created if needed)\n"
+	     "  --cow-size SIZE copy-on-write space (default: a tenth of the device, at\n"
+	     "                  least 64 MiB; a full COW invalidates the snapshot)\n"
+	     "  --chunk KiB     snapshot chunk size (default 4)\n"),
+	  rr_cmd_snapshot_live },
 	{ "status", N_("[--json]"),
 	  N_("md arrays of this machine and their health"),
 	  N_("Reads /proc/mdstat and /sys/block/md*/md: each array's level, state and\n"

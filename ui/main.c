@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/i18n.h"
 #include "core/msg.h"
@@ -75,7 +76,13 @@ int main(int argc, char **argv)
 		rr_cmd_help(cmd);
 		return RR_EXIT_OK;
 	}
+	/* Internal, not listed: the userspace backend's FUSE server. */
+	if (!strcmp(argv[1], "fuse-serve"))
+		return rr_cmd_fuse_serve(argc - 1, argv + 1);
 	cmd = find_cmd(argv[1]);
+	/* "raidrescue /dev/sdb1 /dev/sdc1": the wizard on those members. */
+	if (!cmd && strchr(argv[1], '/') && access(argv[1], F_OK) == 0)
+		return rr_cmds[0].run(&rr_cmds[0], argc, argv);
 	if (!cmd) {
 		rr_err(argv[1], _("no such command; run '%s --help' for the list"), RR_PROGNAME);
 		return RR_EXIT_USAGE;

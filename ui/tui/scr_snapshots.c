@@ -22,7 +22,7 @@
 struct row {
 	char text[512];
 	int depth;
-	const char *cow_name;	/* a snapshot: the dm name for the gauge */
+	const struct rr_overlay *snap;	/* a snapshot: for the gauge */
 };
 
 static struct rr_overlay *ovs;
@@ -31,8 +31,8 @@ static struct row *rows;
 static size_t nrows;
 static struct tui_list list;
 
-static void add_row(int depth, const char *cow_name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void add_row(int depth, const char *cow_name, const char *fmt, ...)
+static void add_row(int depth, const struct rr_overlay *snap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add_row(int depth, const struct rr_overlay *snap, const char *fmt, ...)
 {
 	va_list ap;
 	struct row *r;
@@ -40,7 +40,7 @@ static void add_row(int depth, const char *cow_name, const char *fmt, ...)
 	rows = rr_xrealloc(rows, (nrows + 1) * sizeof(*rows));
 	r = &rows[nrows++];
 	r->depth = depth;
-	r->cow_name = cow_name;
+	r->snap = snap;
 	va_start(ap, fmt);
 	vsnprintf(r->text, sizeof(r->text), fmt, ap);
 	va_end(ap);
@@ -60,7 +60,7 @@ static void reload(struct tui_app *a)
 	rr_overlay_list(a->sess, &ovs, &nov);
 	for (size_t i = 0; i < nov; i++) {
 		add_row(0, NULL, _("%s (original, opened read-only)"), ovs[i].member);
-		add_row(1, ovs[i].name, _("snapshot %s, copy-on-write file %s"), ovs[i].dev, ovs[i].cow);
+		add_row(1, &ovs[i], _("snapshot %s, copy-on-write file %s"), ovs[i].dev, ovs[i].cow);
 	}
 	if (rr_journal_read(a->journal_path, &v) < 0)
 		return;
@@ -111,14 +111,14 @@ static void snapshots_draw(struct tui_app *a, int top, int rows_avail)
 		size_t i = list.top + (size_t)r;
 		struct row *w = &rows[i];
 		int x = 2 + 3 * w->depth, attr = i == list.cur ? tui_attr(TUI_A_CURSOR) : TUI_PLAIN;
-		int gw = w->cow_name ? 22 : 0;
+		int gw = w->snap ? 22 : 0;
 
 		if (w->depth)
 			tui_put(y, x - 3, 3, attr, false, "`- ");
 		tui_put(y, x, COLS - x - gw - 1, attr, true, tui_fit(w->text, COLS - x - gw - 1, fit, sizeof(fit)));
-		if (w->cow_name) {
+		if (w->snap) {
 			uint64_t used, total;
-			int r2 = rr_overlay_fill(w->cow_name, &used, &total);
+			int r2 = rr_overlay_fill(w->snap, &used, &total);
 
 			if (r2 == -EOVERFLOW)
 				tui_put(y, COLS - gw, gw, tui_attr(TUI_A_BAD), false, _("OVERFLOWED"));

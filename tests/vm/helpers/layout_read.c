@@ -67,7 +67,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (rr_layout_check(&g) < 0) {
-		fprintf(stderr, "invalid geometry\n");
+		fprintf(stderr, "invalid geometry: level %d layout %d chunk %u sectors, %u disks, %llu sectors each\n",
+			g.level, g.layout, g.chunk_sectors, g.ndisks, (unsigned long long)g.dev_sectors);
 		return 1;
 	}
 	size = rr_layout_array_sectors(&g) * 512;

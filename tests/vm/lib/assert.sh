@@ -18,7 +18,7 @@ fail() {
 	done
 	exit 1
 }
-ok() { RR_ASSERTS=$((RR_ASSERTS + 1)); echo "ok $RR_ASSERTS - $*"; }
+ok() { RR_ASSERTS=$((RR_ASSERTS + 1)); echo "ok $RR_ASSERTS - $* [${SECONDS}s]"; }
 assert_eq() { [ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"; ok "$3 ($1)"; }
 assert_ne() { [ "$1" != "$2" ] || fail "$3: both are '$1'"; ok "$3 ($1 != $2)"; }
 assert_match() { [[ $1 =~ $2 ]] || fail "$3: '$1' does not match /$2/"; ok "$3"; }

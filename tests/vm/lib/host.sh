@@ -31,6 +31,10 @@ vm_find_kernel() {
 		echo "no kernel: no /boot/vmlinuz-* with matching /lib/modules/<version> (install linux-image-amd64)"
 		return 1
 	fi
+	if [ ! -e "$RR_VM_KERNEL" ]; then
+		echo "kernel $RR_VM_KERNEL does not exist"
+		return 1
+	fi
 	if [ ! -r "$RR_VM_KERNEL" ]; then
 		echo "kernel $RR_VM_KERNEL is not readable by $(id -un) (Debian installs it mode 0600: run as root)"
 		return 1
@@ -146,14 +150,14 @@ vm_run() {
 		if [ -z "$tboot" ] && [ $(( now_s - ${t0%.*} )) -gt "$boot_to" ]; then
 			kill "$pid"; wait "$pid" 2>/dev/null
 			vm_fail "the VM did not reach its first test within ${boot_to}s (see $res/console.log)"
-			tail -n 30 "$res/console.log" | sed 's/^/console| /'
+			tail -n 30 "$res/console.log" 2>/dev/null | sed 's/^/console| /'
 			trap - INT TERM HUP; return 1
 		fi
 		if [ -n "$cur" ] && [ $(( now_s - cur_since )) -gt "$test_to" ]; then
 			kill "$pid"; wait "$pid" 2>/dev/null
 			vm_fail "test $cur hung the VM (no progress for ${test_to}s); VM killed (see $res/console.log)"
 			echo "FAIL: hung the VM for ${test_to}s, VM killed" > "$res/$cur/status"
-			tail -n 30 "$res/console.log" | sed 's/^/console| /'
+			tail -n 30 "$res/console.log" 2>/dev/null | sed 's/^/console| /'
 			trap - INT TERM HUP; return 1
 		fi
 	done
@@ -172,7 +176,7 @@ vm_run() {
 	else
 		vm_fail "the VM stopped before finishing (qemu exit $qrc; see $res/console.log)"
 	fi
-	tail -n 30 "$res/console.log" | sed 's/^/console| /'
+	tail -n 30 "$res/console.log" 2>/dev/null | sed 's/^/console| /'
 	return 1
 }
 

@@ -117,8 +117,9 @@ scn_end() {
 
 # ---------------------------------------------------------------- members
 
-# scn_members [--partitioned] [--dm] N SIZE_MIB
-# Make N sparse image files of SIZE_MIB and attach them to loop devices.
+# scn_members [--partitioned] [--dm] N SIZE_MIB|"SIZE0 SIZE1 ..."
+# Make N sparse image files of SIZE_MIB (or one size per member) and attach
+# them to loop devices.
 #  --partitioned  each image gets an MBR (busybox fdisk) with one partition
 #                 of type fd from 1 MiB to the end; the member is loopNp1.
 #  --dm           each member is wrapped in a dm linear device rr-mI, so
@@ -133,9 +134,12 @@ scn_members() {
 		esac
 		shift
 	done
-	n=$1 size=$2
+	n=$1
+	local -a sizes
+	read -ra sizes <<< "$2"
 	SCN_PARTITIONED=$part
 	for ((i = 0; i < n; i++)); do
+		size=${sizes[i]:-${sizes[0]}}
 		img=$SCN_DIR/members/member$i.img
 		truncate -s "${size}M" "$img"
 		if ((part)); then
@@ -262,11 +266,25 @@ scn_md_create() {
 	SCN_LAYOUT=$(mdadm --detail "$SCN_MD" | awk -F' : ' '/^ *Layout :/ {print $2}')
 	SCN_ARRAY_SECTORS=$(cat "/sys/block/${SCN_MD#/dev/}/size")
 	SCN_COMPONENT_SECTORS=$(( $(cat "$sys/component_size") * 2 ))
+	if [ "$SCN_COMPONENT_SECTORS" = 0 ]; then
+		# raid0 has no component size; with equal member data areas
+		# (one zone) it is the array size / members, else it is unset
+		# (multi-zone raid0: dm-raid cannot map it).
+		local c=$((SCN_CHUNK_KIB * 2)) sz=""
+		for dev in "$sys"/dev-*/size; do
+			sz+="$(( $(cat "$dev") * 2 / c * c )) "
+		done
+		if [ "$(echo $sz | tr ' ' '\n' | sort -u | wc -l)" = 1 ]; then
+			SCN_COMPONENT_SECTORS=$((SCN_ARRAY_SECTORS / n))
+		fi
+	fi
 	SCN_UUID=$(mdadm --detail --export "$SCN_MD" | sed -n 's/^MD_UUID=//p')
 	for ((r = 0; r < n; r++)); do
 		m=${SCN_ROLE_MEMBER[r]}
 		if [ "${SCN_STATE[m]}" = missing ]; then SCN_DATA_OFFSET[r]=""; continue; fi
-		dev=$(basename "$(readlink -f "${SCN_DEV[m]}")")
+		# the kernel's name (dm-N): without udev /dev/mapper/X is a
+		# node of its own, not a link, so ask sysfs by major:minor
+		dev=$(basename "$(readlink -f "/sys/dev/block/$(printf '%d:%d' $(stat -L -c '0x%t 0x%T' "${SCN_DEV[m]}"))")")
 		SCN_DATA_OFFSET[r]=$(cat "$sys/dev-$dev/offset")
 		[ "$(cat "$sys/dev-$dev/slot")" = "$r" ] || fail "md put ${SCN_DEV[m]} in slot $(cat "$sys/dev-$dev/slot"), not $r"
 	done
@@ -666,6 +684,7 @@ _scn_dmraid_type() {
 scn_dmraid_assemble() {
 	local name=$1 type r dev slots="" params lin; shift
 	[ $# -eq "$SCN_NDEV" ] || fail "scn_dmraid_assemble: $# slots for $SCN_NDEV devices"
+	[ "$SCN_COMPONENT_SECTORS" -gt 0 ] || fail "scn_dmraid_assemble: members of unequal size (multi-zone raid0)"
 	type=$(_scn_dmraid_type)
 	r=0
 	for dev in "$@"; do
@@ -701,7 +720,10 @@ scn_md_recreate() {
 	# raid0 has no bitmap, no resync and takes no --size
 	[ "$SCN_LEVEL" != 0 ] && args+=(--assume-clean --bitmap=none --size=$((SCN_COMPONENT_SECTORS / 2)))
 	[ "$SCN_LEVEL" != 1 ] && args+=(--chunk="$SCN_CHUNK_KIB")
-	[ -n "$SCN_LAYOUT" ] && [ "$SCN_LEVEL" != 0 ] && [ "$SCN_LEVEL" != 1 ] && args+=(--layout="$SCN_LAYOUT")
+	# --detail says near=2 / far=2 / offset=2; --create wants n2 / f2 / o2
+	local lay=$SCN_LAYOUT
+	case $lay in near=*) lay=n${lay#*=} ;; far=*) lay=f${lay#*=} ;; offset=*) lay=o${lay#*=} ;; esac
+	[ -n "$lay" ] && [ "$SCN_LEVEL" != 0 ] && [ "$SCN_LEVEL" != 1 ] && args+=(--layout="$lay")
 	case $SCN_META in
 	1.1|1.2) args+=(--data-offset=variable) ;;
 	esac

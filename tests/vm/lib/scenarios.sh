@@ -89,11 +89,12 @@ scn_build_raid10_near2() {
 }
 
 # RAID0 of 3 members, metadata 1.2 with a DIFFERENT data offset per member
-# (--data-offset=variable: 2, 3 and 4 MiB), 32 KiB chunk, ext4.  Nothing
-# can fail in RAID0: the array is stopped cleanly; tests add damage
-# (zeroed superblock, bad sectors) afterwards.
+# (--data-offset=variable: 2, 3 and 4 MiB), 32 KiB chunk, ext4.  The
+# member disks differ in size by the same amounts, so the data areas are
+# equal (one raid0 zone).  Nothing can fail in RAID0: the array is stopped
+# cleanly; tests add damage (zeroed superblock, bad sectors) afterwards.
 scn_build_raid0() {
-	scn_members 3 40
+	scn_members 3 "42 40 41"
 	scn_md_create --level 0 --metadata 1.2 --chunk 32 --order "1 2 0" --data-offsets "2M 3M 4M"
 	scn_mkfs ext4 "$SCN_MD" r0data
 	scn_mount r0data

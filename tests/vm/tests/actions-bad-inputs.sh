@@ -33,7 +33,7 @@ scn_defer "umount $SCN_DIR/small"
 if "$RR_BIN" overlay --session "$SCN_DIR/small/s" "${SCN_DEV[0]}" "${SCN_DEV[1]}" 2>"$SCN_DIR/err"; then
 	fail "overlay went ahead without room for the COW files"
 fi
-assert_match "$(head -1 "$SCN_DIR/err")" "^raidrescue: ${SCN_DEV[0]}: the filesystem of .* has [0-9]+ MiB free" "no room: clear message naming the member"
+assert_match "$(grep -m1 "^raidrescue: " "$SCN_DIR/err")" "^raidrescue: ${SCN_DEV[0]}: the filesystem of .* has [0-9]+ MiB free" "no room: clear message naming the member"
 assert_eq "$(grep -c '^raidrescue: ' "$SCN_DIR/err")" 2 "both members reported, each by name"
 assert_eq "$(ours)" 0 "nothing created"
 assert_eq "$(ls "$SCN_DIR/small/s" | { grep -c rrcow || true; })" 0 "no COW file left behind"

@@ -7,7 +7,9 @@
 scn_begin actions-crash
 scn_members 4 24
 scn_md_create --level 5 --metadata 1.2 --chunk 64
-scn_mkfs ext4 "$SCN_MD" crash
+# LVM on the array, so the layers step (LV mapping) has devices to crash in
+scn_lvm_on "$SCN_MD" vg_crash "lv1:12M"
+scn_mkfs ext4 "$(scn_lv_dev vg_crash lv1)" crash
 scn_mount crash
 scn_fill crash 1 1024
 scn_stop

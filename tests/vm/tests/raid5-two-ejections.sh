@@ -37,8 +37,8 @@ check_lvs() {  # check_lvs DEV: fsck + content of every LV on DEV; 0 if all good
 	local dev=$1 lv bad=0
 	scn_vg_activate "$dev" vg_rr
 	for lv in root home var; do
-		scn_fsck "$(scn_lv_dev vg_rr $lv)" > "$SCN_DIR/fsck-$lv.txt" 2>&1 || { echo "fsck $lv: errors"; bad=1; }
-		scn_verify_content "$(scn_lv_dev vg_rr $lv)" "$SCN_TRUTH/content/$lv.sha256" >/dev/null 2>&1 || { echo "content $lv: differs"; bad=1; }
+		scn_fsck "$(scn_lv_dev vg_rr $lv)" > "$SCN_DIR/fsck-$lv.txt" 2>&1 || { echo "fsck $lv: errors"; bad=1; break; }
+		scn_verify_content "$(scn_lv_dev vg_rr $lv)" "$SCN_TRUTH/content/$lv.sha256" >/dev/null 2>&1 || { echo "content $lv: differs"; bad=1; break; }
 	done
 	scn_vg_deactivate "$dev" vg_rr
 	return $bad
