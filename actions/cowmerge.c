@@ -10,10 +10,12 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "actions/cow_store.h"
 #include "actions/cowmerge.h"
+#include "actions/dm.h"
 #include "actions/loop.h"
 #include "core/failpoint.h"
 #include "core/i18n.h"
@@ -264,6 +266,30 @@ static int loop_match_cb(void *ctx, const char *dev, const char *backing)
 	return 1;
 }
 
+/* A dm device whose table is snapshot-origin (an LVM origin with an
+ * active snapshot): every write through it copies the old chunk into the
+ * snapshot first, which would fill the very store being merged. */
+static int origin_of_live_snapshot(dev_t rdev, char *msg, size_t n)
+{
+	char p[128], name[256] = "", table[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/dm/name", major(rdev), minor(rdev));
+	f = fopen(p, "re");
+	if (!f)
+		return 0;
+	if (!fgets(name, sizeof(name), f))
+		name[0] = '\0';
+	fclose(f);
+	name[strcspn(name, "\n")] = '\0';
+	if (!name[0] || rr_dm_table(name, table, sizeof(table)) < 0 || strncmp(table, "snapshot-origin ", 16))
+		return 0;
+	snprintf(msg, n, "%s", _("the origin has an active snapshot (its table is snapshot-origin): every write through it "
+				 "would copy a chunk into the snapshot; take the snapshot down first and name the device "
+				 "that holds the origin's data"));
+	return 1;
+}
+
 int rr_cowmerge_open_excl(const char *path, int writable, int *fd, char *msg, size_t n)
 {
 	struct loop_match lm = { 0 };
@@ -274,6 +300,10 @@ int rr_cowmerge_open_excl(const char *path, int writable, int *fd, char *msg, si
 	if (stat(path, &st) < 0) {
 		snprintf(msg, n, _("cannot open %s: %s"), path, strerror(errno));
 		return -errno;
+	}
+	if (S_ISBLK(st.st_mode) && writable && origin_of_live_snapshot(st.st_rdev, msg, n)) {
+		snprintf(msg + strlen(msg), n - strlen(msg), " (%s)", path);
+		return -EBUSY;
 	}
 	if (S_ISBLK(st.st_mode)) {
 		/* O_EXCL on a block device fails while the kernel or another
@@ -676,6 +706,21 @@ int rr_cowmerge(struct rr_session *s, struct rr_cowmerge_plan *p, const struct r
 		json_object_object_add(args, "runs", json_object_new_uint64(p->nruns));
 		json_object_object_add(args, "bytes", json_object_new_uint64(p->bytes));
 		json_object_object_add(args, "origin_bytes", json_object_new_uint64(p->origin_bytes));
+		/* for 'raidrescue journal --as-script': the undo store has no
+		 * plain shell equivalent, so the step is the command itself */
+		{
+			json_object *sc = json_object_new_array(), *us = json_object_new_array();
+			char *line = rr_xasprintf("raidrescue cow-merge --yes --session '%s' --cow '%s' --origin '%s'",
+						  s->dir, p->cow, p->origin);
+
+			json_object_array_add(sc, json_object_new_string(line));
+			free(line);
+			line = rr_xasprintf("raidrescue undo --session '%s'    # restores %s from %s", s->dir, p->origin, undo);
+			json_object_array_add(us, json_object_new_string(line));
+			free(line);
+			json_object_object_add(args, "script", sc);
+			json_object_object_add(args, "undo_script", us);
+		}
 		r = rr_journal_intent(s, ACTION, args, one_res(p->origin, p->cow, undo), &seq);
 		if (r < 0) {
 			snprintf(msg, n, _("cannot write the journal: %s"), strerror(-r));

@@ -227,10 +227,7 @@ int rr_kernel_overlay_member(struct rr_session *s, const char *member, const str
 	snprintf(ov->uuid, sizeof(ov->uuid), RR_DM_UUID_PREFIX "%s-m%u-snap", s->id, ov->index);
 	rr_dm_path(ov->name, ov->dev, sizeof(ov->dev));
 	snprintf(ov->cow, sizeof(ov->cow), "%s/m%u.rrcow", s->dir, ov->index);
-	cow_bytes = o && o->cow_bytes ? o->cow_bytes : fp.size_bytes / 10;
-	if (cow_bytes < RR_OVERLAY_MIN_COW)
-		cow_bytes = RR_OVERLAY_MIN_COW;
-	cow_bytes = (cow_bytes + 4095) & ~4095ull;
+	cow_bytes = rr_overlay_cow_bytes(o, fp.size_bytes);
 
 	/* The journal knows every name before anything exists. */
 	args = json_object_new_object();
@@ -375,4 +372,20 @@ int rr_kernel_overlay_fill(const struct rr_overlay *ov, uint64_t *used, uint64_t
 	if (sscanf(st, "snapshot %" SCNu64 "/%" SCNu64 " %" SCNu64, used, total, &meta) < 2)
 		return -EINVAL;
 	return 0;
+}
+
+uint64_t rr_overlay_cow_bytes(const struct rr_overlay_opts *o, uint64_t member_bytes)
+{
+	uint64_t b;
+
+	if (o && o->cow_bytes) {
+		/* what the operator asked for, but room for the header, one
+		 * metadata area and a few chunks */
+		b = o->cow_bytes < (256u << 10) ? (256u << 10) : o->cow_bytes;
+	} else {
+		b = member_bytes / 10;
+		if (b < RR_OVERLAY_MIN_COW)
+			b = RR_OVERLAY_MIN_COW;
+	}
+	return (b + 4095) & ~4095ull;
 }

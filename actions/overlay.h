@@ -38,6 +38,10 @@ int rr_overlay_member(struct rr_session *s, const char *member, const struct rr_
 /* The session's live overlays (done, not undone), in index order. */
 int rr_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n);
 
+/* Size of a member's COW store: the operator's --cow-size (at least
+ * 256 KiB), or a tenth of the member and at least RR_OVERLAY_MIN_COW. */
+uint64_t rr_overlay_cow_bytes(const struct rr_overlay_opts *o, uint64_t member_bytes);
+
 /* Fill of a snapshot's COW: used and total sectors; -EOVERFLOW when it
  * has been invalidated (overflow). */
 int rr_overlay_fill(const struct rr_overlay *ov, uint64_t *used, uint64_t *total);

@@ -309,6 +309,61 @@ static json_object *res_table(const char *name, const char *base, const struct t
 	return o;
 }
 
+static char *table_text(const struct tline *v, size_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return rr_xstrdup("");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%" PRIu64 " %" PRIu64 " %s %s", i ? "\\n" : "", v[i].start, v[i].len, v[i].type,
+			v[i].params);
+	fclose(f);
+	return buf ? buf : rr_xstrdup("");
+}
+
+static void add_line(json_object *a, char *line)
+{
+	json_object_array_add(a, json_object_new_string(line));
+	free(line);
+}
+
+/* The same step as shell commands, for 'raidrescue journal --as-script'
+ * (the loop device and the base's major:minor as variables). */
+static json_object *live_script(const struct rr_snapshot_live *sl, const struct tline *v, size_t n,
+				unsigned chunk, uint64_t cow_bytes)
+{
+	json_object *a = json_object_new_array();
+	char *t = table_text(v, n);
+
+	add_line(a, rr_xasprintf("printf '%s\\n' | dmsetup create %s --uuid %s", t, sl->base, sl->base_uuid));
+	add_line(a, rr_xasprintf("B=$(dmsetup info -c --noheadings -o major,minor %s | tr -d ' ')", sl->base));
+	add_line(a, rr_xasprintf("truncate -s %" PRIu64 " '%s'", cow_bytes, sl->cow));
+	add_line(a, rr_xasprintf("C=$(losetup --find --show '%s')", sl->cow));
+	add_line(a, rr_xasprintf("dmsetup suspend %s", sl->live));
+	add_line(a, rr_xasprintf("dmsetup create %s --uuid %s --table \"0 %" PRIu64 " snapshot $B $C P %u\"", sl->snap,
+				 sl->snap_uuid, sl->sectors, chunk * 2));
+	add_line(a, rr_xasprintf("dmsetup load %s --table \"0 %" PRIu64 " snapshot-origin $B\"", sl->live, sl->sectors));
+	add_line(a, rr_xasprintf("dmsetup resume %s", sl->live));
+	free(t);
+	return a;
+}
+
+static json_object *live_undo_script(const struct rr_snapshot_live *sl, const struct tline *v, size_t n)
+{
+	json_object *a = json_object_new_array();
+	char *t = table_text(v, n);
+
+	add_line(a, rr_xasprintf("printf '%s\\n' | dmsetup load %s; dmsetup suspend %s; dmsetup resume %s", t, sl->live,
+				 sl->live, sl->live));
+	add_line(a, rr_xasprintf("dmsetup remove %s; losetup -d $C; dmsetup remove %s; rm -f '%s'", sl->snap, sl->base,
+				 sl->cow));
+	free(t);
+	return a;
+}
+
 int rr_snapshot_live(struct rr_session *s, const char *dev, const struct rr_snapshot_live_opts *o,
 		     struct rr_snapshot_live *sl, char *msg, size_t n)
 {
@@ -390,6 +445,8 @@ int rr_snapshot_live(struct rr_session *s, const char *dev, const struct rr_snap
 	json_object_object_add(args, "chunk_kib", json_object_new_int((int)chunk));
 	json_object_object_add(args, "cow_bytes", json_object_new_uint64(cow_bytes));
 	json_object_object_add(args, "snapshot", json_object_new_string(sl->snap_dev));
+	json_object_object_add(args, "script", live_script(sl, orig, norig, chunk, cow_bytes));
+	json_object_object_add(args, "undo_script", live_undo_script(sl, orig, norig));
 	planned = json_object_new_array();
 	json_object_array_add(planned, rr_res_file(sl->cow));
 	json_object_array_add(planned, rr_res_dm(sl->base, sl->base_uuid));

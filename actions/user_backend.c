@@ -32,21 +32,6 @@
 #include "probes/devread.h"
 #include "probes/fingerprint.h"
 
-__attribute__((format(printf, 2, 3)))
-static void add_line(json_object *a, const char *fmt, ...)
-{
-	va_list ap;
-	char *line;
-
-	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		line = NULL;
-	va_end(ap);
-	if (line)
-		json_object_array_add(a, json_object_new_string(line));
-	free(line);
-}
-
 static const char *jstr(json_object *o, const char *k)
 {
 	json_object *x;
@@ -155,10 +140,7 @@ int rr_user_overlay_member(struct rr_session *s, const char *member, const struc
 	snprintf(ov->member, sizeof(ov->member), "%s", member);
 	names(s, ov);
 	ov->sectors = fp.size_bytes / 512;
-	cow_bytes = o && o->cow_bytes ? o->cow_bytes : fp.size_bytes / 10;
-	if (cow_bytes < RR_OVERLAY_MIN_COW)
-		cow_bytes = RR_OVERLAY_MIN_COW;
-	cow_bytes = (cow_bytes + 4095) & ~4095ull;
+	cow_bytes = rr_overlay_cow_bytes(o, fp.size_bytes);
 
 	args = json_object_new_object();
 	json_object_object_add(args, "backend", json_object_new_string("userspace"));
@@ -172,13 +154,13 @@ int rr_user_overlay_member(struct rr_session *s, const char *member, const struc
 	/* No command makes a userspace snapshot; what the kernel would do
 	 * with the same store is given as a comment (the store loads there). */
 	script = json_object_new_array();
-	add_line(script, "# userspace snapshot of '%s': raidrescue writes the dm-snapshot persistent COW store '%s' "
+	rr_json_add_linef(script, "# userspace snapshot of '%s': raidrescue writes the dm-snapshot persistent COW store '%s' "
 		 "(%" PRIu64 " bytes, chunk %u sectors) itself; no device is made", real, ov->cow, cow_bytes, chunk * 2);
-	add_line(script, "# the kernel can load the same store: dmsetup create %s --table \"0 $(blockdev --getsz ORIGIN) "
+	rr_json_add_linef(script, "# the kernel can load the same store: dmsetup create %s --table \"0 $(blockdev --getsz ORIGIN) "
 		 "snapshot ORIGIN $(losetup --find --show '%s') P %u\"", ov->name, ov->cow, chunk * 2);
 	json_object_object_add(args, "script", script);
 	undo = json_object_new_array();
-	add_line(undo, "rm -f '%s'", ov->cow);
+	rr_json_add_linef(undo, "rm -f '%s'", ov->cow);
 	json_object_object_add(args, "undo_script", undo);
 	planned = json_object_new_array();
 	json_object_array_add(planned, rr_res_file(ov->cow));
@@ -448,14 +430,14 @@ int rr_user_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_t 
 	{
 		char lname[64];
 
-		add_line(script, "# userspace assembly: raidrescue exports the array (%s, %s, %u KiB chunks, %u slots, "
+		rr_json_add_linef(script, "# userspace assembly: raidrescue exports the array (%s, %s, %u KiB chunks, %u slots, "
 			 "missing slots rebuilt from redundancy) as the file %s over FUSE:",
 			 rr_level_name(c->level) ? rr_level_name(c->level) : "?",
 			 rr_layout_name(c->level, c->layout, lname, sizeof(lname)) ? lname : "-", c->chunk_kib, c->ndisks, arr);
-		add_line(script, "# raidrescue fuse-serve --session '%s' --step %" PRIu64 " --mountpoint '%s'", s->dir, seq, mnt);
+		rr_json_add_linef(script, "# raidrescue fuse-serve --session '%s' --step %" PRIu64 " --mountpoint '%s'", s->dir, seq, mnt);
 	}
 	undo = json_object_new_array();
-	add_line(undo, "fusermount3 -u '%s' && rmdir '%s'", mnt, mnt);
+	rr_json_add_linef(undo, "fusermount3 -u '%s' && rmdir '%s'", mnt, mnt);
 	json_object_object_add(more, "script", script);
 	json_object_object_add(more, "undo_script", undo);
 	json_object_object_add(more, "device", json_object_new_string(arr));

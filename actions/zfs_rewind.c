@@ -14,10 +14,13 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "actions/backend.h"
 #include "actions/overlay.h"
+#include "actions/usnap.h"
 #include "actions/zfs_rewind.h"
 #include "core/failpoint.h"
 #include "core/i18n.h"
@@ -39,6 +42,8 @@ static const char *jstr(json_object *o, const char *k)
 		? json_object_get_string(x) : NULL;
 }
 
+static struct rr_zfs_info *read_zfs(const char *path, const char *cow, int *err);
+
 static void put_le64(uint8_t *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
@@ -51,21 +56,6 @@ static void put_le32(uint8_t *p, uint32_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static struct rr_zfs_info *read_zfs(const char *path, int *err)
-{
-	struct rr_member *m = rr_member_new(path);
-	struct rr_zfs_info *zi = NULL;
-	struct rr_dev *dev;
-
-	*err = rr_dev_open(path, &dev);
-	if (*err == 0) {
-		zi = rr_zfs_read(dev, m);
-		rr_dev_close(dev);
-	}
-	rr_member_free(m);
-	return zi;
-}
-
 void rr_zfs_rewind_target_free(struct rr_zfs_rewind_target *t)
 {
 	free(t->slots);
@@ -73,7 +63,8 @@ void rr_zfs_rewind_target_free(struct rr_zfs_rewind_target *t)
 	t->nslots = 0;
 }
 
-int rr_zfs_rewind_scan(const char *path, uint64_t txg, struct rr_zfs_rewind_target *t, char *msg, size_t n)
+int rr_zfs_rewind_scan(const char *path, const char *cow, uint64_t txg, struct rr_zfs_rewind_target *t,
+		       char *msg, size_t n)
 {
 	struct rr_zfs_info *zi;
 	size_t cap = 0;
@@ -82,7 +73,8 @@ int rr_zfs_rewind_scan(const char *path, uint64_t txg, struct rr_zfs_rewind_targ
 	memset(t, 0, sizeof(*t));
 	msg[0] = '\0';
 	snprintf(t->path, sizeof(t->path), "%s", path);
-	zi = read_zfs(path, &r);
+	snprintf(t->cow, sizeof(t->cow), "%s", cow ? cow : "");
+	zi = read_zfs(path, cow, &r);
 	if (r < 0) {
 		snprintf(msg, n, _("cannot open %s: %s"), path, strerror(-r));
 		return r;
@@ -138,18 +130,40 @@ static int fsync_dir_of(const char *path)
 	return r;
 }
 
-/* The device for writing: a block device exclusively (not while a pool
- * is imported from it), a file under an flock. */
-static int open_target(const char *path, int *fd, char *msg, size_t n)
+/* ---- the target: a device or file, or a userspace overlay ------------ */
+
+/* A block device or file (fd), or a userspace snapshot (u: the member
+ * with its COW store, writes go into the store only). */
+struct zt {
+	int fd;
+	struct rr_usnap *u;
+	uint64_t size;
+};
+
+static int zt_open(const char *path, const char *cow, int writable, struct zt *t, char *msg, size_t n)
 {
 	struct stat st;
+	int r;
 
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+	if (cow && *cow) {
+		r = rr_usnap_open(path, cow, writable, &t->u);
+		if (r < 0) {
+			snprintf(msg, n, _("cannot open the overlay of %s (%s): %s"), path, cow, strerror(-r));
+			return r;
+		}
+		t->size = rr_usnap_size(t->u);
+		return 0;
+	}
 	if (stat(path, &st) < 0) {
 		snprintf(msg, n, _("cannot open %s: %s"), path, strerror(errno));
 		return -errno;
 	}
-	*fd = open(path, O_RDWR | O_CLOEXEC | (S_ISBLK(st.st_mode) ? O_EXCL : 0));
-	if (*fd < 0) {
+	/* A block device exclusively (not while a pool is imported from
+	 * it), a file under an flock. */
+	t->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | (writable && S_ISBLK(st.st_mode) ? O_EXCL : 0));
+	if (t->fd < 0) {
 		int e = errno;
 
 		if (e == EBUSY)
@@ -158,13 +172,110 @@ static int open_target(const char *path, int *fd, char *msg, size_t n)
 			snprintf(msg, n, _("cannot open %s for writing: %s"), path, strerror(e));
 		return -e;
 	}
-	if (S_ISREG(st.st_mode) && flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+	if (writable && S_ISREG(st.st_mode) && flock(t->fd, LOCK_EX | LOCK_NB) < 0) {
 		snprintf(msg, n, _("%s is in use by another program (locked)"), path);
-		close(*fd);
-		*fd = -1;
+		close(t->fd);
+		t->fd = -1;
 		return -EBUSY;
 	}
+	t->size = (uint64_t)st.st_size;
+	if (S_ISBLK(st.st_mode) && ioctl(t->fd, BLKGETSIZE64, &t->size) < 0)
+		return -errno;	/* the caller closes */
 	return 0;
+}
+
+static int zt_pread(struct zt *t, void *buf, size_t len, uint64_t off)
+{
+	ssize_t k;
+
+	if (t->u)
+		return rr_usnap_read(t->u, buf, len, off);
+	k = pread(t->fd, buf, len, (off_t)off);
+	return k == (ssize_t)len ? 0 : k < 0 ? -errno : -EIO;
+}
+
+static int zt_pwrite(struct zt *t, const void *buf, size_t len, uint64_t off)
+{
+	ssize_t k;
+
+	if (t->u)
+		return rr_usnap_write(t->u, buf, len, off);
+	k = pwrite(t->fd, buf, len, (off_t)off);
+	return k == (ssize_t)len ? 0 : k < 0 ? -errno : -EIO;
+}
+
+static int zt_sync(struct zt *t)
+{
+	if (t->u)
+		return rr_usnap_sync(t->u);
+	return fsync(t->fd) < 0 ? -errno : 0;
+}
+
+static int zt_close(struct zt *t)
+{
+	int r = 0;
+
+	if (t->u)
+		r = rr_usnap_close(t->u);
+	if (t->fd >= 0)
+		close(t->fd);
+	t->u = NULL;
+	t->fd = -1;
+	return r;
+}
+
+/* Decode the labels of path (with cow: of its userspace overlay).  The
+ * probe reads through the read layer, which opens paths: a userspace
+ * overlay's four label areas are copied into a sparse memory file of the
+ * same size for it. */
+static struct rr_zfs_info *read_zfs(const char *path, const char *cow, int *err)
+{
+	struct rr_member *m = rr_member_new(path);
+	struct rr_zfs_info *zi = NULL;
+	struct rr_dev *dev = NULL;
+	struct zt t;
+	char msg[256], fdpath[64];
+	int mfd = -1;
+
+	if (!cow || !*cow) {
+		*err = rr_dev_open(path, &dev);
+		goto decode;
+	}
+	*err = zt_open(path, cow, 0, &t, msg, sizeof(msg));
+	if (*err < 0)
+		goto out;
+	mfd = memfd_create("rr-zfs-labels", MFD_CLOEXEC);
+	if (mfd < 0 || ftruncate(mfd, (off_t)t.size) < 0) {
+		*err = -errno;
+	} else {
+		uint64_t psize = t.size & ~(uint64_t)(RR_ZFS_LABEL_SIZE - 1);
+		uint8_t *buf = rr_xmalloc(RR_ZFS_LABEL_SIZE);
+
+		for (int l = 0; l < RR_ZFS_LABELS && *err == 0 && psize >= 4 * (uint64_t)RR_ZFS_LABEL_SIZE; l++) {
+			uint64_t off = (uint64_t)l * RR_ZFS_LABEL_SIZE +
+				       (l < 2 ? 0 : psize - RR_ZFS_LABELS * (uint64_t)RR_ZFS_LABEL_SIZE);
+
+			*err = zt_pread(&t, buf, RR_ZFS_LABEL_SIZE, off);
+			if (*err == 0 && pwrite(mfd, buf, RR_ZFS_LABEL_SIZE, (off_t)off) != RR_ZFS_LABEL_SIZE)
+				*err = -EIO;
+		}
+		free(buf);
+	}
+	zt_close(&t);
+	if (*err == 0) {
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mfd);
+		*err = rr_dev_open(fdpath, &dev);
+	}
+decode:
+	if (*err == 0) {
+		zi = rr_zfs_read(dev, m);
+		rr_dev_close(dev);
+	}
+out:
+	if (mfd >= 0)
+		close(mfd);
+	rr_member_free(m);
+	return zi;
 }
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -189,10 +300,11 @@ int rr_zfs_rewind_apply(const struct rr_zfs_rewind_target *t, const char *save_p
 	char *partial = rr_xasprintf("%s.partial", save_path);
 	struct rr_sha256 h;
 	uint8_t hdr[16], ent[16], digest[RR_SHA256_LEN], *buf = NULL, *zero = NULL;
-	int fd = -1, sfd = -1, r;
+	struct zt zt = { .fd = -1 };
+	int sfd = -1, r;
 
 	msg[0] = '\0';
-	r = open_target(t->path, &fd, msg, n);
+	r = zt_open(t->path, t->cow, 1, &zt, msg, n);
 	if (r < 0)
 		goto out;
 	unlink(partial);
@@ -209,14 +321,11 @@ int rr_zfs_rewind_apply(const struct rr_zfs_rewind_target *t, const char *save_p
 	r = write_all(sfd, hdr, sizeof(hdr));
 	for (size_t i = 0; i < t->nslots && r == 0; i++) {
 		const struct rr_zfs_slot *sl = &t->slots[i];
-		ssize_t k;
 
 		buf = rr_xrealloc(buf, sl->len);
-		k = pread(fd, buf, sl->len, (off_t)sl->offset);
-		if (k != (ssize_t)sl->len) {
-			r = k < 0 ? -errno : -EIO;
+		r = zt_pread(&zt, buf, sl->len, sl->offset);
+		if (r < 0)
 			break;
-		}
 		put_le64(ent, sl->offset);
 		put_le32(ent + 8, sl->len);
 		put_le32(ent + 12, 0);
@@ -249,11 +358,10 @@ int rr_zfs_rewind_apply(const struct rr_zfs_rewind_target *t, const char *save_p
 	for (size_t i = 0; i < t->nslots && r == 0; i++) {
 		zero = rr_xrealloc(zero, t->slots[i].len);
 		memset(zero, 0, t->slots[i].len);
-		if (pwrite(fd, zero, t->slots[i].len, (off_t)t->slots[i].offset) != (ssize_t)t->slots[i].len)
-			r = errno ? -errno : -EIO;
+		r = zt_pwrite(&zt, zero, t->slots[i].len, t->slots[i].offset);
 	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
+	if (r == 0)
+		r = zt_sync(&zt);
 	if (r < 0)
 		snprintf(msg, n, _("cannot write %s: %s (undo restores what was written)"), t->path, strerror(-r));
 out:
@@ -261,8 +369,8 @@ out:
 		close(sfd);
 		unlink(partial);
 	}
-	if (fd >= 0)
-		close(fd);
+	if (zt_close(&zt) < 0 && r == 0)
+		r = -EIO;
 	free(buf);
 	free(zero);
 	free(partial);
@@ -305,19 +413,20 @@ static int load_saved(const char *save_path, uint8_t **data, size_t *len, char *
 	return 0;
 }
 
-int rr_zfs_rewind_restore(const char *path, const char *save_path, char *msg, size_t n)
+int rr_zfs_rewind_restore(const char *path, const char *cow, const char *save_path, char *msg, size_t n)
 {
 	uint8_t *d;
 	size_t len, pos = 16;
 	uint64_t count;
-	int fd = -1, r;
+	struct zt zt = { .fd = -1 };
+	int r;
 
 	msg[0] = '\0';
 	r = load_saved(save_path, &d, &len, msg, n);
 	if (r)
 		return r;
 	count = rr_le64(d + 8);
-	r = open_target(path, &fd, msg, n);
+	r = zt_open(path, cow, 1, &zt, msg, n);
 	if (r < 0)
 		goto out;
 	for (uint64_t i = 0; i < count && r == 0; i++) {
@@ -335,12 +444,13 @@ int rr_zfs_rewind_restore(const char *path, const char *save_path, char *msg, si
 			r = -EINVAL;
 			break;
 		}
-		if (pwrite(fd, d + pos, l, (off_t)off) != (ssize_t)l)
-			r = errno ? -errno : -EIO;
+		r = zt_pwrite(&zt, d + pos, l, off);
 		pos += l;
 	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
+	if (r == 0)
+		r = zt_sync(&zt);
+	if (zt_close(&zt) < 0 && r == 0)
+		r = -EIO;
 	if (r < 0) {
 		snprintf(msg, n, _("cannot restore the uberblocks of %s: %s"), path, strerror(-r));
 		goto out;
@@ -353,19 +463,18 @@ int rr_zfs_rewind_restore(const char *path, const char *save_path, char *msg, si
 	}
 	fsync_dir_of(save_path);
 out:
-	if (fd >= 0)
-		close(fd);
+	zt_close(&zt);
 	free(d);
 	return r;
 }
 
-int rr_zfs_rewind_verify(const char *path, uint64_t txg, char *msg, size_t n)
+int rr_zfs_rewind_verify(const char *path, const char *cow, uint64_t txg, char *msg, size_t n)
 {
 	struct rr_zfs_info *zi;
 	int r;
 
 	msg[0] = '\0';
-	zi = read_zfs(path, &r);
+	zi = read_zfs(path, cow, &r);
 	if (!zi) {
 		snprintf(msg, n, _("%s: no ZFS labels left after the rewind"), path);
 		return -EPROTO;
@@ -393,12 +502,33 @@ int rr_zfs_rewind_verify(const char *path, uint64_t txg, char *msg, size_t n)
 
 /* ---- the session step ------------------------------------------------- */
 
-static json_object *res_slots(const char *dev, const char *saved)
+/* One thing to rewind: a dm overlay or test file (path), or a userspace
+ * overlay (its member path and COW store); label is what messages and the
+ * journal call it. */
+struct tgt {
+	char *label, *path, *cow;
+};
+
+static void tgts_free(struct tgt *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].label);
+		free(v[i].path);
+		free(v[i].cow);
+	}
+	free(v);
+}
+
+static json_object *res_slots(const struct tgt *t, const char *saved)
 {
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "type", json_object_new_string("zfs_slots"));
-	json_object_object_add(o, "device", json_object_new_string(dev));
+	json_object_object_add(o, "device", json_object_new_string(t->path));
+	if (t->cow) {
+		json_object_object_add(o, "cow", json_object_new_string(t->cow));
+		json_object_object_add(o, "name", json_object_new_string(t->label));
+	}
 	json_object_object_add(o, "saved", json_object_new_string(saved));
 	return o;
 }
@@ -421,7 +551,7 @@ int rr_zfs_slots_undo_resource(json_object *res, char *msg, size_t n)
 	partial = rr_xasprintf("%s.partial", saved);
 	unlink(partial);	/* never committed: nothing was zeroed */
 	free(partial);
-	return rr_zfs_rewind_restore(dev, saved, msg, n);
+	return rr_zfs_rewind_restore(dev, jstr(res, "cow"), saved, msg, n);
 }
 
 /* Is path inside dir (both real)? */
@@ -432,15 +562,34 @@ static int inside(const char *dir, const char *path)
 	return !strncmp(path, dir, l) && path[l] == '/';
 }
 
+static void tgt_add(struct tgt **v, size_t *nv, const char *label, const char *path, const char *cow)
+{
+	*v = rr_xrealloc(*v, (*nv + 1) * sizeof(**v));
+	(*v)[*nv].label = rr_xstrdup(label);
+	(*v)[*nv].path = rr_xstrdup(path);
+	(*v)[*nv].cow = cow ? rr_xstrdup(cow) : NULL;
+	(*nv)++;
+}
+
+static void tgt_of_overlay(const struct rr_overlay *ov, struct tgt **v, size_t *nv)
+{
+	char real[PATH_MAX];
+
+	/* the journal must find the member again from any directory */
+	if (ov->backend == RR_BACKEND_USERSPACE)
+		tgt_add(v, nv, ov->name, realpath(ov->member, real) ? real : ov->member, ov->cow);
+	else
+		tgt_add(v, nv, ov->dev, ov->dev, NULL);
+}
+
 /* The targets, checked: overlays of the session (or, for tests, files
- * inside its directory). */
+ * inside its directory).  Nothing else is ever written. */
 static int resolve_targets(struct rr_session *s, char *const *targets, size_t ntargets, int test_files,
-			   char ***out, size_t *nout, char *msg, size_t n)
+			   struct tgt **out, size_t *nout, char *msg, size_t n)
 {
 	struct rr_overlay *ovs = NULL;
-	size_t novs = 0;
-	char **v = NULL;
-	size_t nv = 0;
+	size_t novs = 0, nv = 0;
+	struct tgt *v = NULL;
 	int r = 0;
 
 	*out = NULL;
@@ -454,14 +603,18 @@ static int resolve_targets(struct rr_session *s, char *const *targets, size_t nt
 		}
 		/* Every live overlay that carries ZFS labels. */
 		for (size_t i = 0; i < novs; i++) {
+			struct tgt *one = NULL;
+			size_t none = 0;
 			struct rr_zfs_rewind_target t;
 			char m2[256];
 
-			if (rr_zfs_rewind_scan(ovs[i].dev, 0, &t, m2, sizeof(m2)) == 0) {
-				v = rr_xrealloc(v, (nv + 1) * sizeof(*v));
-				v[nv++] = rr_xstrdup(ovs[i].dev);
-			}
+			if (!ovs[i].sectors)
+				continue;	/* gone (rebooted, or its store lost) */
+			tgt_of_overlay(&ovs[i], &one, &none);
+			if (rr_zfs_rewind_scan(one->path, one->cow, 0, &t, m2, sizeof(m2)) == 0)
+				tgt_of_overlay(&ovs[i], &v, &nv);
 			rr_zfs_rewind_target_free(&t);
+			tgts_free(one, none);
 		}
 		if (!nv) {
 			snprintf(msg, n, "%s", _("the session has no overlay that carries ZFS labels (stack overlays over the pool's members first: raidrescue overlay)"));
@@ -474,6 +627,14 @@ static int resolve_targets(struct rr_session *s, char *const *targets, size_t nt
 		struct stat st, so;
 		int ok = 0;
 
+		/* a userspace overlay, by the name raidrescue overlay gave it */
+		for (size_t k = 0; k < novs && !test_files && !ok; k++)
+			if (ovs[k].backend == RR_BACKEND_USERSPACE && !strcmp(targets[i], ovs[k].name)) {
+				tgt_of_overlay(&ovs[k], &v, &nv);
+				ok = 1;
+			}
+		if (ok)
+			continue;
 		if (!realpath(targets[i], real) || stat(real, &st) < 0) {
 			snprintf(msg, n, _("cannot open %s: %s"), targets[i], strerror(errno));
 			r = -errno;
@@ -483,25 +644,24 @@ static int resolve_targets(struct rr_session *s, char *const *targets, size_t nt
 			ok = S_ISREG(st.st_mode) && inside(s->dir, real);
 		} else {
 			for (size_t k = 0; k < novs && !ok; k++)
-				ok = S_ISBLK(st.st_mode) && stat(ovs[k].dev, &so) == 0 && S_ISBLK(so.st_mode) &&
-				     so.st_rdev == st.st_rdev;
+				ok = ovs[k].backend != RR_BACKEND_USERSPACE && S_ISBLK(st.st_mode) &&
+				     stat(ovs[k].dev, &so) == 0 && S_ISBLK(so.st_mode) && so.st_rdev == st.st_rdev;
 		}
 		if (!ok) {
-			snprintf(msg, n, test_files ? _("%s is not a file inside the session directory")
-					 : _("%s is not one of this session's overlays: raidrescue never rewinds an original (stack an overlay first: raidrescue overlay)"),
-				 targets[i]);
+			if (test_files)
+				snprintf(msg, n, _("%s is not a file inside the session directory"), targets[i]);
+			else
+				snprintf(msg, n, _("%s is not one of this session's overlays: raidrescue never rewinds an original (stack an overlay first: raidrescue overlay)"),
+					 targets[i]);
 			r = -EPERM;
 			goto out;
 		}
-		v = rr_xrealloc(v, (nv + 1) * sizeof(*v));
-		v[nv++] = rr_xstrdup(test_files ? real : targets[i]);
+		tgt_add(&v, &nv, test_files ? real : targets[i], test_files ? real : targets[i], NULL);
 	}
 out:
 	free(ovs);
 	if (r < 0) {
-		for (size_t i = 0; i < nv; i++)
-			free(v[i]);
-		free(v);
+		tgts_free(v, nv);
 		return r;
 	}
 	*out = v;
@@ -509,34 +669,44 @@ out:
 	return 0;
 }
 
+static json_object *all_res(const struct tgt *p, char **saved, size_t np)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < np; i++)
+		json_object_array_add(a, res_slots(&p[i], saved[i]));
+	return a;
+}
+
 int rr_zfs_rewind(struct rr_session *s, uint64_t txg, char *const *targets, size_t ntargets, int test_files,
 		  FILE *out, char *msg, size_t n)
 {
 	struct rr_zfs_rewind_target *t = NULL;
-	json_object *args, *planned, *done, *tl;
-	char **paths = NULL, **saved = NULL;
+	json_object *args, *done, *tl;
+	struct tgt *p = NULL;
+	char **saved = NULL;
 	size_t np = 0, total = 0;
 	uint64_t seq = 0, pool = 0;
 	int r;
 
 	msg[0] = '\0';
-	r = resolve_targets(s, targets, ntargets, test_files, &paths, &np, msg, n);
+	r = resolve_targets(s, targets, ntargets, test_files, &p, &np, msg, n);
 	if (r < 0)
 		return r;
 	t = rr_xcalloc(np, sizeof(*t));
 	saved = rr_xcalloc(np, sizeof(*saved));
 	for (size_t i = 0; i < np; i++) {
-		r = rr_zfs_rewind_scan(paths[i], txg, &t[i], msg, n);
+		r = rr_zfs_rewind_scan(p[i].path, p[i].cow, txg, &t[i], msg, n);
 		if (r < 0)
 			goto out;
 		if (!t[i].has_txg) {
 			snprintf(msg, n, _("%s has no uberblock of txg %" PRIu64 " with a valid checksum: the pool cannot be taken back there (see raidrescue zfs list)"),
-				 paths[i], txg);
+				 p[i].label, txg);
 			r = -ENOENT;
 			goto out;
 		}
 		if (t[i].pool_guid && pool && t[i].pool_guid != pool) {
-			snprintf(msg, n, _("%s belongs to another pool (guid %" PRIu64 ", not %" PRIu64 ")"), paths[i],
+			snprintf(msg, n, _("%s belongs to another pool (guid %" PRIu64 ", not %" PRIu64 ")"), p[i].label,
 				 t[i].pool_guid, pool);
 			r = -EINVAL;
 			goto out;
@@ -554,17 +724,28 @@ int rr_zfs_rewind(struct rr_session *s, uint64_t txg, char *const *targets, size
 	seq = s->next_seq;
 	args = json_object_new_object();
 	tl = json_object_new_array();
-	planned = json_object_new_array();
 	for (size_t i = 0; i < np; i++) {
 		saved[i] = rr_xasprintf("%s/zfs-rewind-%" PRIu64 "-%zu.slots", s->dir, seq, i);
-		json_object_array_add(tl, json_object_new_string(paths[i]));
-		json_object_array_add(planned, res_slots(paths[i], saved[i]));
+		json_object_array_add(tl, json_object_new_string(p[i].label));
 	}
 	json_object_object_add(args, "txg", json_object_new_uint64(txg));
 	json_object_object_add(args, "targets", tl);
 	json_object_object_add(args, "test_files", json_object_new_boolean(test_files));
 	json_object_object_add(args, "slots", json_object_new_uint64(total));
-	r = rr_journal_intent(s, ACTION, args, planned, &seq);
+	{
+		json_object *sc = json_object_new_array(), *us = json_object_new_array();
+		char *line = rr_xasprintf("raidrescue zfs rewind --txg %" PRIu64 " --session '%s'%s", txg, s->dir,
+					  test_files ? " --target-file ..." : "");
+
+		json_object_array_add(sc, json_object_new_string(line));
+		free(line);
+		line = rr_xasprintf("raidrescue undo --session '%s'    # writes the saved uberblocks back", s->dir);
+		json_object_array_add(us, json_object_new_string(line));
+		free(line);
+		json_object_object_add(args, "script", sc);
+		json_object_object_add(args, "undo_script", us);
+	}
+	r = rr_journal_intent(s, ACTION, args, all_res(p, saved, np), &seq);
 	if (r < 0) {
 		snprintf(msg, n, _("cannot write the journal: %s"), strerror(-r));
 		goto out;
@@ -574,32 +755,21 @@ int rr_zfs_rewind(struct rr_session *s, uint64_t txg, char *const *targets, size
 		r = rr_zfs_rewind_apply(&t[i], saved[i], msg, n);
 		if (r < 0)
 			break;
-		json_object_array_add(done, res_slots(paths[i], saved[i]));
+		json_object_array_add(done, res_slots(&p[i], saved[i]));
 		rr_session_log(s, "zfs rewind to txg %" PRIu64 ": %zu slots of %s neutralised (saved in %s)", txg,
-			       t[i].nslots, paths[i], saved[i]);
+			       t[i].nslots, p[i].label, saved[i]);
 		fprintf(out, P_("%s: %zu uberblock newer than txg %" PRIu64 " neutralised (was at txg %" PRIu64 ")\n",
 				"%s: %zu uberblocks newer than txg %" PRIu64 " neutralised (was at txg %" PRIu64 ")\n",
-				t[i].nslots), paths[i], t[i].nslots, txg, t[i].active_txg);
+				t[i].nslots), p[i].label, t[i].nslots, txg, t[i].active_txg);
 		rr_failpoint("zfsrewind.device");
 	}
-	if (r < 0) {
-		/* What was written is listed, and the partly written device
-		 * too (its side file is complete if it exists). */
-		json_object_put(done);
-		planned = json_object_new_array();
-		for (size_t i = 0; i < np; i++)
-			json_object_array_add(planned, res_slots(paths[i], saved[i]));
-		rr_journal_failed(s, seq, msg, planned);
-		goto out;
-	}
 	for (size_t i = 0; i < np && r == 0; i++)
-		r = rr_zfs_rewind_verify(paths[i], txg, msg, n);
+		r = rr_zfs_rewind_verify(p[i].path, p[i].cow, txg, msg, n);
 	if (r < 0) {
-		planned = json_object_new_array();
-		for (size_t i = 0; i < np; i++)
-			json_object_array_add(planned, res_slots(paths[i], saved[i]));
-		rr_journal_failed(s, seq, msg, planned);
+		/* Every target is listed: a partly written one has its
+		 * complete side file, the others have none (nothing to do). */
 		json_object_put(done);
+		rr_journal_failed(s, seq, msg, all_res(p, saved, np));
 		goto out;
 	}
 	r = rr_journal_done(s, seq, done);
@@ -608,11 +778,10 @@ int rr_zfs_rewind(struct rr_session *s, uint64_t txg, char *const *targets, size
 out:
 	for (size_t i = 0; i < np; i++) {
 		rr_zfs_rewind_target_free(&t[i]);
-		free(paths[i]);
 		free(saved[i]);
 	}
+	tgts_free(p, np);
 	free(t);
-	free(paths);
 	free(saved);
 	return r;
 }

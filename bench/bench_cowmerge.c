@@ -1,6 +1,6 @@
 /* Benchmark: cow-merge rate against a plain dd on the same machine.
  *
- * A 256 MiB origin and a persistent store (4 KiB chunks, written with
+ * A 512 MiB origin and a persistent store (4 KiB chunks, written with
  * actions/cow_store.h) remapping half of it, in runs of 1..128 chunks
  * allocated in random order (as a snapshot fills up under real writes).
  * Measured, median of RUNS, warm cache, on files in $TMPDIR (default
@@ -26,8 +26,8 @@
 #include "actions/cowmerge.h"
 #include "actions/session.h"
 
-#define RUNS 3
-#define ORIGIN (256u << 20)
+#define RUNS 5
+#define ORIGIN (512u << 20)
 #define CHUNK 4096u
 
 static char dir[256];
@@ -112,7 +112,7 @@ static uint64_t make_inputs(const char *origin, const char *cow, size_t *nruns_o
 		runs[i - 1] = runs[j];
 		runs[j] = t;
 	}
-	if (rr_cow_store_create(cow, CHUNK / 512, (uint64_t)ORIGIN + (16u << 20), &cs) < 0) {
+	if (rr_cow_store_create(cow, CHUNK / 512, (uint64_t)ORIGIN + (32u << 20), &cs) < 0) {
 		fprintf(stderr, "bench_cowmerge: cannot create %s\n", cow);
 		exit(1);
 	}

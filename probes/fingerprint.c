@@ -19,7 +19,10 @@ static void hex(const uint8_t *d, char out[65])
 		sprintf(out + 2 * i, "%02x", d[i]);
 }
 
-static int hash_range(struct rr_dev *dev, uint64_t off, size_t len, char out[65])
+/* Hash [off, off+len).  A member with bad sectors must still get a
+ * fingerprint (it is exactly the member an operator needs to overlay), so
+ * unreadable 4 KiB blocks are hashed as zeros and counted. */
+static int hash_range(struct rr_dev *dev, uint64_t off, size_t len, char out[65], unsigned *bad)
 {
 	uint8_t *buf = malloc(len ? len : 1), dg[32];
 	int r;
@@ -27,6 +30,17 @@ static int hash_range(struct rr_dev *dev, uint64_t off, size_t len, char out[65]
 	if (!buf)
 		return -ENOMEM;
 	r = rr_dev_pread(dev, buf, len, off);
+	if (r == -EIO) {
+		r = 0;
+		for (size_t pos = 0; pos < len; pos += 4096) {
+			size_t n = len - pos < 4096 ? len - pos : 4096;
+
+			if (rr_dev_pread(dev, buf + pos, n, off + pos) < 0) {
+				memset(buf + pos, 0, n);
+				(*bad)++;
+			}
+		}
+	}
 	if (r == 0) {
 		rr_sha256(buf, len, dg);
 		hex(dg, out);
@@ -72,9 +86,9 @@ int rr_fingerprint_compute(const char *path, struct rr_fingerprint *fp)
 	size = rr_dev_size(dev);
 	span = size < SPAN ? (size_t)size : SPAN;
 	fp->size_bytes = size;
-	r = hash_range(dev, 0, span, fp->head_sha256);
+	r = hash_range(dev, 0, span, fp->head_sha256, &fp->unreadable_blocks);
 	if (r == 0)
-		r = hash_range(dev, size - span, span, fp->tail_sha256);
+		r = hash_range(dev, size - span, span, fp->tail_sha256, &fp->unreadable_blocks);
 	rr_dev_close(dev);
 	udev_serial(path, fp->serial, sizeof(fp->serial));
 	return r;
@@ -89,6 +103,8 @@ json_object *rr_fingerprint_to_json(const struct rr_fingerprint *fp)
 	json_object_object_add(o, "tail_sha256", json_object_new_string(fp->tail_sha256));
 	if (fp->serial[0])
 		json_object_object_add(o, "serial", json_object_new_string(fp->serial));
+	if (fp->unreadable_blocks)
+		json_object_object_add(o, "unreadable_blocks", json_object_new_int((int)fp->unreadable_blocks));
 	return o;
 }
 

@@ -13,6 +13,7 @@ struct rr_fingerprint {
 	char head_sha256[65];	/* first MiB (or all of a smaller device) */
 	char tail_sha256[65];	/* last MiB */
 	char serial[128];	/* "" when unknown */
+	unsigned unreadable_blocks;	/* 4 KiB blocks hashed as zeros (read errors) */
 };
 
 /* Read path (read-only) and fill fp.  0 or -errno. */

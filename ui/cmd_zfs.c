@@ -69,6 +69,17 @@ static const struct rr_zfs_uberblock *find_ub(const struct rr_zfs_label *l, uint
 	return best;
 }
 
+/* Print s left-aligned in width columns (characters, not UTF-8 bytes). */
+static void pad(const char *s, int width)
+{
+	int n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += (*p & 0xc0) != 0x80;
+	fputs(s, stdout);
+	printf("%*s", width > n ? width - n : 0, "");
+}
+
 static const char *label_state(enum rr_zfs_label_state s)
 {
 	switch (s) {
@@ -113,7 +124,9 @@ static void print_device(const char *path, const struct rr_zfs_info *zi)
 	txgs = txgs_of(zi, &nt);
 	/* One row per txg; per label the slot that holds it ('!': bad
 	 * checksum, '-': not in that label's ring). */
-	printf("  %-10s %-24s %-7s %-7s %-7s %-7s\n", "txg", _("time"), "L0", "L1", "L2", "L3");
+	printf("  %-10s ", "txg");
+	pad(_("time"), 24);
+	printf(" %-7s %-7s %-7s %-7s\n", "L0", "L1", "L2", "L3");
 	for (size_t i = 0; i < nt; i++) {
 		const struct rr_zfs_uberblock *any = NULL;
 		int newest_label_mismatch = 0;

@@ -96,4 +96,19 @@ expect_status 0 "rewind a test file in the session" "$rr" zfs rewind --txg 6 --t
 expect_grep "$T/out" '"active_txg": ?6' "active txg is now 6"
 expect_status 0 "undo the rewind" "$rr" undo --session "$T/z"
 [ "$(sha "$T/z/mi0.img")" = "$before" ] && ok "undo restores the uberblocks byte for byte" || bad "rewind undo sha256"
+
+# zfs rewind on userspace overlays (the backend this host can run): writes
+# go into the overlays' COW stores only, undo restores the view.
+cp "$T/mi0.img" "$T/umi0.img"; xz -dc "$RR_SRC/tests/fixtures/zfs/mi1.img.xz" > "$T/umi1.img"
+sha256sum "$T/umi0.img" "$T/umi1.img" > "$T/u.sha"
+RAIDRESCUE_NO_LOOP=1 expect_status 0 "userspace overlays" "$rr" overlay --session "$T/u" --backend userspace "$T/umi0.img" "$T/umi1.img"
+expect_status 1 "rewind refuses an original member path" "$rr" zfs rewind --txg 7 --session "$T/u" "$T/umi0.img"
+expect_status 0 "rewind the userspace overlays" "$rr" zfs rewind --txg 7 --session "$T/u"
+expect_grep "$T/out" '^rr-[0-9a-f]{8}-m1: 4 uberblocks newer than txg 7 neutralised \(was at txg 11\)' "both overlays rewound"
+expect_status 1 "the overlays now end at txg 7" "$rr" zfs rewind --txg 7 --session "$T/u"
+expect_grep "$T/err" 'no uberblock newer than txg 7' "nothing newer than 7 is left"
+sha256sum --quiet -c "$T/u.sha" && ok "the members themselves are unchanged" || bad "a member changed"
+(cd / && "$rr" undo --session "$T/u" >/dev/null 2>&1) && ok "undo (from another directory)" || bad "undo of the userspace rewind"
+expect_status 1 "after undo the overlays are at txg 11 again" "$rr" zfs rewind --txg 11 --session "$T/u"
+expect_status 0 "and can be rewound again" "$rr" zfs rewind --txg 5 --session "$T/u"
 finish

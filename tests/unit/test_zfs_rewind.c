@@ -361,7 +361,7 @@ static void test_generated_wrapped(void **state)
 		}
 		rr_zfs_info_free(zi);
 	}
-	assert_int_equal(rr_zfs_rewind_verify(a, 200, msg, sizeof(msg)), 0);
+	assert_int_equal(rr_zfs_rewind_verify(a, NULL, 200, msg, sizeof(msg)), 0);
 	assert_int_equal(undo_all(s), 1);
 	file_sha(a, h);
 	assert_memory_equal(h, ha, RR_SHA256_LEN);
@@ -384,7 +384,7 @@ static void test_interrupted_undo(void **state)
 
 	(void)state;
 	file_sha(p, h0);
-	assert_int_equal(rr_zfs_rewind_scan(p, 30, &t, msg, sizeof(msg)), 0);
+	assert_int_equal(rr_zfs_rewind_scan(p, NULL, 30, &t, msg, sizeof(msg)), 0);
 	assert_true(t.has_txg);
 	assert_int_equal(t.nslots, 4 * 30);
 	saved = rr_session_file(s, "c.slots");
@@ -393,11 +393,11 @@ static void test_interrupted_undo(void **state)
 	assert_int_equal(rr_zfs_rewind_apply(&t, saved, msg, sizeof(msg)), 0);
 	file_sha(p, h);
 	assert_memory_not_equal(h, h0, RR_SHA256_LEN);
-	assert_int_equal(rr_zfs_rewind_restore(p, saved, msg, sizeof(msg)), 0);
+	assert_int_equal(rr_zfs_rewind_restore(p, NULL, saved, msg, sizeof(msg)), 0);
 	file_sha(p, h);
 	assert_memory_equal(h, h0, RR_SHA256_LEN);
 	/* the side file is gone: a second restore has nothing to do */
-	assert_int_equal(rr_zfs_rewind_restore(p, saved, msg, sizeof(msg)), 1);
+	assert_int_equal(rr_zfs_rewind_restore(p, NULL, saved, msg, sizeof(msg)), 1);
 	rr_zfs_rewind_target_free(&t);
 	free(saved);
 	free(p);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "actions/backend.h"
 #include "actions/dm.h"
 #include "actions/session.h"
 #include "core/i18n.h"
@@ -103,6 +104,18 @@ int tui_open_session(struct tui_app *a, const char *dir, int create)
 			tui_status(a, _("%s: cannot open the session: %s"), dir, strerror(-r));
 		return r;
 	}
+	/* The session's backend: the one it was made with, else the
+	 * wizard's (recorded now). */
+	if (a->dm_ok) {
+		char msg[512];
+
+		if (rr_backend_choose(s, (enum rr_backend)a->backend, msg, sizeof(msg)) < 0) {
+			tui_status(a, "%s", msg);
+			rr_session_close(s);
+			return -EINVAL;
+		}
+		a->backend = s->backend;
+	}
 	if (a->sess)
 		rr_session_close(a->sess);
 	a->sess = s;
@@ -169,6 +182,7 @@ const char *tui_via_name(enum rr_via v)
 	switch (v) {
 	case RR_VIA_DMRAID: return "dm-raid";
 	case RR_VIA_MDADM: return "mdadm";
+	case RR_VIA_USERSPACE: return "userspace";
 	default: return "auto";
 	}
 }
@@ -180,10 +194,10 @@ bool tui_need_dm(struct tui_app *a, int top, int rows)
 
 	if (a->dm_ok)
 		return false;
-	text = rr_xasprintf(_("This screen needs device-mapper, which cannot be used here: %s.\n\n"
+	text = rr_xasprintf(_("This screen needs a backend for snapshots (device-mapper, or the userspace "
+			      "one over FUSE), and neither can be used here: %s.\n\n"
 			      "The start, devices, review, orders and journal screens work without it "
-			      "(a read-only review). A userspace backend for snapshots and trials "
-			      "comes later."), a->dm_why);
+			      "(a read-only review)."), a->dm_why);
 	n = tui_wrap(text, COLS - 4, &lines);
 	for (size_t i = 0; i < n && (int)i < rows - 1; i++)
 		tui_put(top + 1 + (int)i, 2, COLS - 4, i == 0 ? tui_attr(TUI_A_WARN) : TUI_PLAIN, false, lines[i]);
@@ -397,7 +411,7 @@ static void draw_frame(struct tui_app *a)
 		tui_put(LINES - 2, 0, COLS, tui_attr(TUI_A_WARN), true, a->status);
 	}
 	snprintf(buf, sizeof(buf), " %s  |  %s: %s  |  ? %s",
-		 a->dm_ok ? _("kernel (device-mapper)") : _("no device-mapper: read-only review"),
+		 a->dm_ok ? rr_backend_describe((enum rr_backend)a->backend) : _("no device-mapper: read-only review"),
 		 _("session"), a->sess ? tui_short(a->sess->dir) : _("none yet"), _("help"));
 	tui_put(LINES - 1, 0, COLS, tui_attr(TUI_A_TITLE), true, tui_fit(buf, COLS, fit, sizeof(fit)));
 }
@@ -687,7 +701,10 @@ int rr_wizard_run(const struct rr_wizard_opts *o)
 	memset(&app, 0, sizeof(app));
 	app.opts = *o;
 	app.session_dir = o->session_dir ? rr_xstrdup(o->session_dir) : rr_session_default_dir();
-	app.dm_ok = rr_dm_available(app.dm_why, sizeof(app.dm_why)) == 0;
+	/* The backend: device-mapper when it can be used, else userspace
+	 * (FUSE); --backend forces one. */
+	app.backend = o->backend ? o->backend : (int)rr_backend_auto(app.dm_why, sizeof(app.dm_why));
+	app.dm_ok = rr_backend_usable((enum rr_backend)app.backend, app.dm_why, sizeof(app.dm_why)) == 0;
 	for (size_t i = 0; i < o->nmembers; i++)
 		add_image(&app, o->members[i], true);
 	tui_sync_members(&app);
@@ -787,6 +804,7 @@ int rr_cmd_wizard(const struct rr_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "session", required_argument, NULL, 's' },
+		{ "backend", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -797,6 +815,10 @@ int rr_cmd_wizard(const struct rr_cmd *cmd, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.session_dir = optarg; break;
+		case 'B':
+			if (rr_cli_parse_backend(optarg, &o.backend) < 0)
+				return rr_cmd_usage_error(cmd, _("--backend %s: say kernel, userspace or auto"), optarg);
+			break;
 		case 'h': rr_cmd_help(cmd); return RR_EXIT_OK;
 		default: return rr_cmd_usage_error(cmd, "%s", _("unknown option"));
 		}

@@ -26,6 +26,7 @@ struct rr_wizard_opts {
 	const char *session_dir;	/* NULL: ./raidrescue-YYYYmmdd-HHMMSS */
 	const char *const *members;	/* paths to preselect, may be NULL */
 	size_t nmembers;
+	int backend;			/* enum rr_backend; 0: automatic */
 };
 
 /* Runs the wizard until the operator quits; returns an exit status. */
@@ -136,8 +137,9 @@ struct tui_app {
 	struct rr_wizard_opts opts;
 	char *session_dir;
 	struct rr_session *sess;	/* NULL until a session is opened */
-	bool dm_ok;
+	bool dm_ok;		/* a backend can run here (kernel or userspace) */
 	char dm_why[256];
+	int backend;		/* enum rr_backend in use (actions/backend.h) */
 	bool color;
 
 	/* Devices and the chosen members (indexes into devs, in order). */

@@ -66,7 +66,7 @@ scn_check_originals
 if "$RR_BIN" overlay --session "$SCN_DIR/other" "${SCN_IMG[1]}" 2>"$SCN_DIR/err"; then
 	fail "a second session stacked on a member already in use"
 fi
-assert_match "$(cat "$SCN_DIR/err")" "^raidrescue: ${SCN_IMG[1]}: already under a snapshot" "second session refused with a clear message"
+assert_match "$(grep -m1 "^raidrescue: " "$SCN_DIR/err")" "^raidrescue: ${SCN_IMG[1]}: already under a snapshot" "second session refused with a clear message"
 if "$RR_BIN" overlay --session "$SCN_DIR/other" "${SCN_DEV[3]}" 2>"$SCN_DIR/err"; then
 	fail "a second session stacked on a block device already in use"
 fi

@@ -55,6 +55,14 @@ mount -o ro "$l" "$D/mnt"; scn_defer "umount $D/mnt 2>/dev/null"
 assert_fails "refused while the origin block device is mounted" \
 	"$RR_BIN" cow-merge --yes --session "$D/s2" --cow "$D/cow.img" --origin "$l"
 umount "$D/mnt"
+# An origin with an active snapshot: writes through snapshot-origin would
+# copy chunks into the snapshot, so it is refused.
+dmsetup create rr-korig --table "0 $(blockdev --getsz "$l") snapshot-origin $l"
+scn_defer "dmsetup remove rr-korig 2>/dev/null"
+"$RR_BIN" cow-merge --yes --session "$D/s2" --cow "$D/cow.img" --origin /dev/mapper/rr-korig > "$D/so.txt" 2>&1 && fail "merged through a snapshot-origin"
+grep -q "active snapshot" "$D/so.txt" || { cat "$D/so.txt"; fail "no reason given for the snapshot-origin refusal"; }
+ok "refused through a snapshot-origin device, with the reason"
+dmsetup remove rr-korig
 # The unmounted block device itself (O_EXCL), and its undo.
 assert_ok "cow-merge on the block device" "$RR_BIN" cow-merge --yes --session "$D/s3" --cow "$D/cow.img" --origin "$l"
 assert_eq "$(sha "$l")" "$kernel" "block device merged = the kernel's merge"

@@ -6,22 +6,28 @@
 LR=$RR_BUILD_DIR/tests/vm/rr-layout-read
 [ -x "$LR" ] || fail "no $LR (build the project first)"
 scn_begin layout-kernel
-scn_members 6 12
+scn_members 6 5
 md=/dev/md120
 
 # check LEVEL LAYOUTNAME NDISKS MISSING...: one array, compared
 check() {
 	local level=$1 layout=$2 n=$3; shift 3
-	local devs=("${SCN_DEV[@]:0:n}") args=() lay=() want got i num comp
+	local devs=("${SCN_DEV[@]:0:n}") args=() lay=() want got i num comp chunk
 	[ "$layout" = - ] || lay=(--layout="$layout")
-	mdadm --create "$md" --run --quiet --assume-clean --metadata=1.2 --bitmap=none \
-		--level="$level" --raid-devices="$n" --chunk=64 "${lay[@]}" "${devs[@]}" >/dev/null 2>&1 \
-		|| mdadm --create "$md" --run --quiet --assume-clean --metadata=1.2 \
-			--level="$level" --raid-devices="$n" "${lay[@]}" "${devs[@]}"
+	local extra=()
+	case $level in
+	1) extra=(--bitmap=none) ;;
+	4|5|6|10) extra=(--bitmap=none --chunk=64) ;;
+	*) extra=(--chunk=64) ;;
+	esac
+	mdadm --create "$md" --run --quiet --assume-clean --metadata=1.2 \
+		--level="$level" --raid-devices="$n" "${extra[@]}" "${lay[@]}" "${devs[@]}" \
+		|| fail "mdadm --create raid$level $layout failed"
 	dd if=/dev/urandom of="$md" bs=1M status=none oflag=direct 2>/dev/null || true
 	sync
 	want=$(echo "$(blockdev --getsize64 "$md") $(sha256sum < "$md" | cut -d' ' -f1)")
 	num=$(cat /sys/block/${md#/dev/}/md/layout 2>/dev/null || echo 0)
+	chunk=$(( $(cat /sys/block/${md#/dev/}/md/chunk_size) / 1024 ))
 	comp=$(( $(cat /sys/block/${md#/dev/}/md/component_size) * 2 ))
 	# raid0 and linear have no component size: equal members share it out
 	[ "$comp" -gt 0 ] || comp=$(( $(blockdev --getsz "$md") / n ))
@@ -31,11 +37,13 @@ check() {
 	local lvl=$level; [ "$level" = linear ] && lvl=-1
 	[ "$level" = linear ] && num=0
 	mdadm --stop "$md" >/dev/null
-	got=$("$LR" "$lvl" "$num" 64 "$comp" "${args[@]}")
+	got=$("$LR" "$lvl" "$num" "$chunk" "$comp" "${args[@]}")
 	assert_eq "$got" "$want" "raid$level $layout n=$n: userspace read equals /dev/md"
+	local full=("${args[@]}")
 	for i in "$@"; do
+		args=("${full[@]}")
 		for miss in $i; do args[miss]=missing; done
-		got=$("$LR" "$lvl" "$num" 64 "$comp" "${args[@]}")
+		got=$("$LR" "$lvl" "$num" "$chunk" "$comp" "${args[@]}")
 		assert_eq "$got" "$want" "raid$level $layout n=$n, members $i missing: rebuilt equals /dev/md"
 	done
 	for i in $(seq 0 $((n - 1))); do mdadm --zero-superblock "${devs[i]}" >/dev/null 2>&1 || true; done

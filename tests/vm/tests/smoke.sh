@@ -18,7 +18,12 @@ ok "tools present"
 [ -z "${RR_BIN:-}" ] || [ -x "$RR_BIN" ] || fail "RR_BIN=$RR_BIN is not executable in the guest"
 ok "RR_BIN: ${RR_BIN:-not set}"
 # the leftover check sees a loop device (and the cleanup removes it)
-scn_members 1 4
+scn_members 2 4
 assert_fails "leftover check sees an attached loop device" rr_leftovers
+# the damage helpers do what they say
+scn_corrupt 0 100 8 random
+assert_fails "scn_corrupt changed sectors 100-107" cmp -s -n 4096 -i 51200:0 "${SCN_IMG[0]}" /dev/zero
+scn_flakey 1 0 60
+assert_fails "scn_flakey: member fails I/O while down" dd if="${SCN_DEV[1]}" of=/dev/null bs=4k count=1 iflag=direct status=none
 scn_cleanup
 scn_assert_clean

@@ -41,6 +41,10 @@ ok "the snapshot's ext4 is clean (e2fsck -fn)"
 debugfs -R "cat /before.txt" "/dev/mapper/$snapdev" 2>/dev/null | grep -q before || fail "before.txt missing in the snapshot"
 if debugfs -R "stat /after.txt" "/dev/mapper/$snapdev" 2>/dev/null | grep -q Inode; then fail "after.txt is in the snapshot"; fi
 ok "the snapshot holds the volume as it was at the switch"
+"$RR_BIN" journal --as-script "$S/journal.jsonl" > "$D/script.sh"
+assert_ok "the step as a shell script is valid shell" bash -n "$D/script.sh"
+grep -q "snapshot-origin" "$D/script.sh" || fail "the script does not load the snapshot-origin"
+ok "the script has the dmsetup commands"
 assert_ok "undo" "$RR_BIN" undo --session "$S"
 dmsetup table rr-livevol > "$D/table.after"
 cmp "$D/table.before" "$D/table.after" || fail "the live table is not the original one"
@@ -48,6 +52,17 @@ ok "the live device's table is byte-identical to the original"
 assert_eq "$(dmsetup ls | grep -c -- '-live0-' || true)" 0 "no snapshot or base device left"
 echo still > "$D/live/still.txt"; sync
 ok "the live filesystem still works after undo"
+# Again, and this time the journal is lost: cleanup finds the wrapped
+# device by its snapshot-origin over one of our -base devices and loads the
+# base's table (the original) back.
+assert_ok "snapshot-live again" "$RR_BIN" snapshot-live --session "$D/s3" --cow-size 32M /dev/mapper/rr-livevol
+rm -f "$D/s3/journal.jsonl"
+assert_ok "cleanup without a journal" "$RR_BIN" cleanup
+dmsetup table rr-livevol > "$D/table.after2"
+cmp "$D/table.before" "$D/table.after2" || fail "cleanup did not restore the live table"
+ok "cleanup restored the live device's original table"
+assert_eq "$(dmsetup ls | grep -c -- '-live0-' || true)" 0 "cleanup left no snapshot or base device"
+echo still2 > "$D/live/still2.txt"; sync
 touch "$D/stop"; wait "$writer" || true
 umount "$D/live"
 e2fsck -fn /dev/mapper/rr-livevol >/dev/null || fail "the live filesystem is not clean after unmount"
@@ -60,7 +75,8 @@ m1=$(losetup -f --show "$D/md1.img"); scn_defer "losetup -d $m1"
 mdadm --create /dev/md120 --run --level 1 --raid-devices 2 --metadata 1.2 --bitmap none "$m0" "$m1" >/dev/null 2>&1
 scn_defer "mdadm --stop /dev/md120"
 assert_fails "snapshot-live refuses an md array" "$RR_BIN" snapshot-live --session "$D/s2" /dev/md120
-"$RR_BIN" snapshot-live --session "$D/s2" /dev/md120 2>&1 | grep -q "md array" || fail "no reason given for md"
+"$RR_BIN" snapshot-live --session "$D/s2" /dev/md120 > "$D/md.txt" 2>&1 || true
+grep -q "md array" "$D/md.txt" || fail "no reason given for md"
 ok "the md refusal explains why"
 mdadm --stop /dev/md120 >/dev/null
 scn_cleanup
