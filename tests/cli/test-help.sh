@@ -8,7 +8,7 @@ rr=$RR_BIN
 expect_status 0 "raidrescue --help" "$rr" --help
 expect_grep "$T/out" '^Usage: raidrescue' "overview has a usage line"
 cmds=$(sed -n 's/^  raidrescue \([a-z-]*\) .*/\1/p' "$T/out")
-for c in demo examine plan overlay assemble fsck trial undo replay journal cleanup cow-merge zfs status; do
+for c in demo examine plan overlay assemble fsck trial undo replay journal cleanup cow-merge zfs status snapshot-live; do
 	echo "$cmds" | grep -qx "$c" || bad "overview lists $c"
 	expect_status 0 "$c --help" "$rr" "$c" --help
 	expect_grep "$T/out" "^Usage: raidrescue $c" "$c --help has its usage line"
