@@ -145,6 +145,9 @@ static json_object *overlay_script(const struct rr_overlay *ov, const char *real
 	rr_json_add_linef(a, "C%u=$(losetup --find --show '%s')", i, ov->cow);
 	rr_json_add_linef(a, "dmsetup create %s --uuid %s --table \"0 $(blockdev --getsz $O%u) snapshot $O%u $C%u P %u\"",
 		 ov->name, ov->uuid, i, i, i, chunk * 2);
+	if (!is_file)
+		rr_json_add_linef(a, "dmsetup create %s-orig --uuid %s-orig --table \"0 $(blockdev --getsz $O%u) snapshot-origin $O%u\"",
+				  ov->name, ov->uuid, i, i);
 	return a;
 }
 
@@ -153,6 +156,8 @@ static json_object *overlay_undo_script(const struct rr_overlay *ov, int is_file
 {
 	json_object *a = json_object_new_array();
 
+	if (!is_file)
+		rr_json_add_linef(a, "dmsetup remove %s-orig", ov->name);
 	rr_json_add_linef(a, "dmsetup remove %s", ov->name);
 	rr_json_add_linef(a, "losetup -d $C%u", ov->index);
 	if (is_file)
@@ -171,7 +176,7 @@ int rr_kernel_overlay_member(struct rr_session *s, const char *member, const str
 	struct stat st;
 	unsigned chunk = o && o->chunk_kib ? o->chunk_kib : RR_OVERLAY_DEFAULT_CHUNK_KIB;
 	uint64_t bytes, cow_bytes, seq = 0;
-	char table[8400], origin_dev[4096], real[4096], lockp[256];
+	char table[8400], origin_dev[4096], real[4096], lockp[256], oname[160] = "", ouuid[160] = "";
 	struct rr_dm_target t;
 	int r, is_file, lockfd = -1;
 
@@ -245,6 +250,11 @@ int rr_kernel_overlay_member(struct rr_session *s, const char *member, const str
 		json_object_array_add(planned, rr_res_loop(NULL, real, 1));
 	json_object_array_add(planned, rr_res_loop(NULL, ov->cow, 0));
 	json_object_array_add(planned, rr_res_dm(ov->name, ov->uuid));
+	if (!is_file) {
+		snprintf(oname, sizeof(oname), "%s-orig", ov->name);
+		snprintf(ouuid, sizeof(ouuid), "%s-orig", ov->uuid);
+		json_object_array_add(planned, rr_res_dm(oname, ouuid));
+	}
 	r = rr_journal_intent(s, "overlay", args, planned, &seq);
 	if (r < 0) {
 		snprintf(msg, n, _("cannot write the journal: %s"), strerror(-r));
@@ -291,6 +301,20 @@ int rr_kernel_overlay_member(struct rr_session *s, const char *member, const str
 	}
 	json_object_array_add(done, rr_res_dm(ov->name, ov->uuid));
 	rr_failpoint("overlay.snapshot");
+	/* A member that is a device gets the snapshot-origin of the usual
+	 * pair too: anything that must write to the member (a repair the
+	 * operator decides on later) writes through rr-...-orig, and the
+	 * snapshot keeps the old data.  Without it the snapshot is still
+	 * whole: the member itself is never written by this program. */
+	if (!is_file) {
+		struct rr_dm_target ot = { 0, ov->sectors, "snapshot-origin", origin_dev };
+
+		if (rr_dm_create(oname, ouuid, &ot, 1, 0) == 0)
+			json_object_array_add(done, rr_res_dm(oname, ouuid));
+		else
+			rr_session_log(s, "overlay %s: no snapshot-origin (%s); the snapshot alone is in place", member,
+				       rr_dm_last_error());
+	}
 	/* The snapshot now holds both loops; with autoclear they go with it. */
 	rr_loop_release(&origin);
 	rr_loop_release(&cowl);

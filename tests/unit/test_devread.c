@@ -79,7 +79,12 @@ static void test_window(void **state)
 	assert_int_equal(rr_dev_get(w, 0, 4, &p), 0);
 	assert_int_equal(p[0], (uint8_t)(65536 * 7 + 16));
 	assert_int_equal(rr_dev_get(w, 8190, 4, &p), -ERANGE);
-	assert_int_equal(rr_dev_open_window(d, IMG_SIZE - 10, 11, "x", &w), -ERANGE);
+	{
+		struct rr_dev *bad = (struct rr_dev *)1;
+
+		assert_int_equal(rr_dev_open_window(d, IMG_SIZE - 10, 11, "x", &bad), -ERANGE);
+		assert_null(bad);
+	}
 	rr_dev_close(w);
 	rr_dev_close(d);
 	free(path);

@@ -28,14 +28,18 @@ static unsigned long long examine_num(const char *text, const char *key)
 
 static void check_fixture(const char *ver)
 {
-	char rel[128], *text, *ex;
+	char rel[128], *text, *ex, *path;
 	struct rr_mdstat st;
 	const struct rr_mdstat_array *a;
 
 	snprintf(rel, sizeof(rel), "kernel/md-%s/mdstat.txt", ver);
-	text = fx_slurp(fx_shared(rel), NULL);
+	path = fx_shared(rel);
+	text = fx_slurp(path, NULL);
+	free(path);
 	snprintf(rel, sizeof(rel), "kernel/md-%s/member0.examine.txt", ver);
-	ex = fx_slurp(fx_shared(rel), NULL);
+	path = fx_shared(rel);
+	ex = fx_slurp(path, NULL);
+	free(path);
 	assert_int_equal(rr_mdstat_parse(text, &st), 0);
 	assert_string_equal(st.personalities, "[raid6] [raid5] [raid4]");
 	assert_int_equal(st.narrays, 1);

@@ -29,10 +29,20 @@ ok "the image is attached read-only"
 
 # A block device member: the snapshot sits directly on it.
 assert_ok "overlay a block device" "$RR_BIN" overlay --session "$S" "${SCN_DEV[3]}"
-assert_eq "$(ours | wc -l)" 4 "four snapshots exist"
-m3=$(ours | grep -- '-m3$')
+assert_eq "$(ours | wc -l)" 5 "four snapshots and one snapshot-origin exist"
+m3=$(ours | grep -- '-m3$' || true)
 maj_min=$(printf '%d:%d' $(stat -L -c '0x%t 0x%T' "${SCN_DEV[3]}"))
 assert_match "$(dmsetup table "$m3")" " snapshot $maj_min " "the block-device snapshot's origin is the device itself"
+assert_match "$(dmsetup table "$m3-orig")" " snapshot-origin $maj_min\$" "a block device also gets the snapshot-origin of the pair"
+assert_match "$(dmsetup info -c --noheadings -o uuid "$m3-orig")" '^RAIDRESCUE-.*-orig$' "the snapshot-origin is ours by UUID"
+# a write through the snapshot-origin reaches the member and the
+# snapshot keeps the old data: the operators' pair works
+before=$(dd if="/dev/mapper/$m3" bs=64K count=1 skip=40 status=none | sha256sum)
+dd if=/dev/urandom of="/dev/mapper/$m3-orig" bs=64K count=1 seek=40 oflag=direct status=none
+after=$(dd if="/dev/mapper/$m3" bs=64K count=1 skip=40 status=none | sha256sum)
+assert_eq "$after" "$before" "the snapshot keeps the old data when the member is written through the origin"
+# (that write changed the member on purpose: record the originals again)
+scn_snapshot_originals
 
 # The journal: four done overlay steps, each with its fingerprint.
 done_steps=$(grep -c '"state":"done"' "$S/journal.jsonl")
@@ -51,7 +61,7 @@ PY
 ok "journal intents carry fingerprints and planned resources"
 
 # Writes through the snapshots land in the COW files only.
-for n in $(ours); do
+for n in $(ours | grep -v -- '-orig$'); do
 	dd if=/dev/urandom of="/dev/mapper/$n" bs=64K count=16 seek=3 oflag=direct status=none
 done
 used=$(dmsetup status "$m3" | awk '{split($4, a, "/"); print a[1]}')
@@ -71,11 +81,11 @@ if "$RR_BIN" overlay --session "$SCN_DIR/other" "${SCN_DEV[3]}" 2>"$SCN_DIR/err"
 	fail "a second session stacked on a block device already in use"
 fi
 ok "second session refused on the block device too"
-assert_eq "$(ours | wc -l)" 4 "the refused session created nothing"
+assert_eq "$(ours | wc -l)" 5 "the refused session created nothing"
 
 # The journal as a script.
 "$RR_BIN" journal --as-script "$S/journal.jsonl" > "$SCN_DIR/script.sh"
-assert_eq "$(grep -c '^dmsetup create rr-' "$SCN_DIR/script.sh")" 4 "script has the four dmsetup create lines"
+assert_eq "$(grep -c '^dmsetup create rr-' "$SCN_DIR/script.sh")" 5 "script has the five dmsetup create lines (four snapshots, one snapshot-origin)"
 assert_ok "script is valid shell" bash -n "$SCN_DIR/script.sh"
 
 # Undo the last step, then all.

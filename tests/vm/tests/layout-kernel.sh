@@ -60,9 +60,11 @@ for l in left-asymmetric right-asymmetric left-symmetric right-symmetric parity-
          ddf-zero-restart ddf-N-restart ddf-N-continue left-symmetric-6 parity-first-6; do
 	check 6 "$l" 6 "0" "2 5"
 done
-for l in n2 f2 o2; do
-	check 10 "$l" 4 "0" "1 2"
-done
+# two members lost, one of each mirror pair: near=2 pairs (0,1) (2,3);
+# far and offset keep each chunk's copy on the next member
+check 10 n2 4 "0" "1 2"
+check 10 f2 4 "0" "0 2"
+check 10 o2 4 "0" "1 3"
 # md wrote the members itself above; the invariant only says nothing
 # changes them from here on.
 scn_snapshot_originals
