@@ -14,7 +14,7 @@ md=/dev/md121
 compare() {
 	local d
 	for d in "$@"; do
-		mdadm --examine "$d" | sed 's/ *(local to host [^)]*)//' | sed '/^$/d' > "$SCN_DIR/theirs"
+		mdadm --examine "$d" | sed 's/  *(local to host .*)$//' | sed '/^$/d' > "$SCN_DIR/theirs"
 		"$RR_BIN" examine "$d" | sed '/^Verdict/,$d' | sed '/^$/d' > "$SCN_DIR/ours"
 		if ! cmp -s "$SCN_DIR/theirs" "$SCN_DIR/ours"; then
 			diff "$SCN_DIR/theirs" "$SCN_DIR/ours" | head -30 >&2 || true
