@@ -230,33 +230,48 @@ out:
 	return r;
 }
 
+/* Run a query task (table, status) on the device called name; on success
+ * *out is the task, for the caller to read and destroy. */
+static int run_query(int type, const char *name, struct dm_task **out)
+{
+	struct dm_task *dmt;
+	int r;
+
+	rr_dm_init();
+	*out = NULL;
+	dmt = dm_task_create(type);
+	if (!dmt)
+		return -ENOMEM;
+	if (!dm_task_set_name(dmt, name)) {
+		dm_task_destroy(dmt);
+		return -ENOMEM;
+	}
+	if (!dm_task_run(dmt)) {
+		r = task_errno(dmt);
+		dm_task_destroy(dmt);
+		return r;
+	}
+	*out = dmt;
+	return 0;
+}
+
 static int first_target(int type, const char *name, char *buf, size_t n)
 {
 	struct dm_task *dmt;
 	uint64_t start, len;
 	char *ttype = NULL, *params = NULL;
-	int r = -ENOMEM;
+	int r;
 
-	rr_dm_init();
 	if (n)
 		buf[0] = '\0';
-	dmt = dm_task_create(type);
-	if (!dmt)
-		return -ENOMEM;
-	if (!dm_task_set_name(dmt, name))
-		goto out;
-	if (!dm_task_run(dmt)) {
-		r = task_errno(dmt);
-		goto out;
-	}
+	r = run_query(type, name, &dmt);
+	if (r < 0)
+		return r;
 	dm_get_next_target(dmt, NULL, &start, &len, &ttype, &params);
-	if (!ttype) {
+	if (ttype)
+		snprintf(buf, n, "%s %s", ttype, params ? params : "");
+	else
 		r = -ENXIO;
-		goto out;
-	}
-	snprintf(buf, n, "%s %s", ttype, params ? params : "");
-	r = 0;
-out:
 	dm_task_destroy(dmt);
 	return r;
 }
@@ -328,18 +343,12 @@ int rr_dm_set_writable(const char *name)
 	void *next = NULL;
 	uint64_t start, len;
 	char *type, *params;
-	int r = -ENOMEM;
+	int r;
 
-	rr_dm_init();
-	tab = dm_task_create(DM_DEVICE_TABLE);
-	if (!tab)
-		return -ENOMEM;
-	if (!dm_task_set_name(tab, name))
-		goto out;
-	if (!dm_task_run(tab)) {
-		r = task_errno(tab);
-		goto out;
-	}
+	r = run_query(DM_DEVICE_TABLE, name, &tab);
+	if (r < 0)
+		return r;
+	r = -ENOMEM;
 	dmt = dm_task_create(DM_DEVICE_RELOAD);
 	if (!dmt || !dm_task_set_name(dmt, name))
 		goto out;
@@ -369,26 +378,17 @@ int rr_dm_sectors(const char *name, uint64_t *sectors)
 	void *next = NULL;
 	uint64_t start, len;
 	char *type, *params;
-	int r = -ENOMEM;
+	int r;
 
-	rr_dm_init();
 	*sectors = 0;
-	dmt = dm_task_create(DM_DEVICE_TABLE);
-	if (!dmt)
-		return -ENOMEM;
-	if (!dm_task_set_name(dmt, name))
-		goto out;
-	if (!dm_task_run(dmt)) {
-		r = task_errno(dmt);
-		goto out;
-	}
+	r = run_query(DM_DEVICE_TABLE, name, &dmt);
+	if (r < 0)
+		return r;
 	do {
 		next = dm_get_next_target(dmt, next, &start, &len, &type, &params);
 		if (type && start + len > *sectors)
 			*sectors = start + len;
 	} while (next);
-	r = *sectors ? 0 : -ENXIO;
-out:
 	dm_task_destroy(dmt);
-	return r;
+	return *sectors ? 0 : -ENXIO;
 }
