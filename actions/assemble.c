@@ -306,6 +306,33 @@ out:
 	return r;
 }
 
+int rr_assembly_geometry(const struct rr_overlay *ovs, size_t nov, const struct rr_candidate *c, struct rr_geom *g,
+			 char *msg, size_t n)
+{
+	uint64_t devsz;
+	int r;
+
+	if (c->ndisks == 0 || c->ndisks > RR_CAND_MAX_SLOTS) {
+		snprintf(msg, n, "%s", _("the candidate has no slots"));
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < c->ndisks; i++)
+		if (c->slot[i] != RR_CAND_MISSING && (c->slot[i] < 0 || (size_t)c->slot[i] >= nov)) {
+			snprintf(msg, n, _("slot %u names no overlaid member"), i);
+			return -EINVAL;
+		}
+	r = rr_assembly_member_sectors(ovs, c, &devsz, msg, n);
+	if (r < 0)
+		return r;
+	*g = (struct rr_geom){ .level = c->level, .layout = c->layout, .chunk_sectors = c->chunk_kib * 2,
+			       .ndisks = c->ndisks, .dev_sectors = devsz };
+	if (rr_layout_check(g) < 0) {
+		snprintf(msg, n, "%s", _("the kernel would not run this geometry (level, layout, chunk and member count do not fit)"));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 const char *rr_via_name(enum rr_via via)
 {
 	switch (via) {
@@ -328,24 +355,10 @@ int rr_kernel_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_
 
 	memset(out, 0, sizeof(*out));
 	msg[0] = '\0';
-	if (c->ndisks == 0 || c->ndisks > RR_CAND_MAX_SLOTS) {
-		snprintf(msg, n, "%s", _("the candidate has no slots"));
-		return -EINVAL;
-	}
-	for (unsigned i = 0; i < c->ndisks; i++)
-		if (c->slot[i] != RR_CAND_MISSING && (c->slot[i] < 0 || (size_t)c->slot[i] >= nov)) {
-			snprintf(msg, n, _("slot %u names no overlaid member"), i);
-			return -EINVAL;
-		}
-	r = rr_assembly_member_sectors(ovs, c, &devsz, msg, n);
+	r = rr_assembly_geometry(ovs, nov, c, &g, msg, n);
 	if (r < 0)
 		return r;
-	g = (struct rr_geom){ .level = c->level, .layout = c->layout, .chunk_sectors = c->chunk_kib * 2,
-			      .ndisks = c->ndisks, .dev_sectors = devsz };
-	if (rr_layout_check(&g) < 0) {
-		snprintf(msg, n, "%s", _("the kernel would not run this geometry (level, layout, chunk and member count do not fit)"));
-		return -EINVAL;
-	}
+	devsz = g.dev_sectors;
 	array_sectors = rr_layout_array_sectors(&g);
 	type = rr_dmraid_type(c->level, c->layout, extra, sizeof(extra));
 	if (via == RR_VIA_AUTO)

@@ -7,6 +7,7 @@
 
 #include "actions/backend.h"
 #include "actions/dm.h"
+#include "core/journal.h"
 #include "core/i18n.h"
 #include "core/msg.h"
 
@@ -115,11 +116,60 @@ int rr_overlay_member(struct rr_session *s, const char *member, const struct rr_
 	return rr_kernel_overlay_member(s, member, o, out, msg, n);
 }
 
+int rr_overlay_next_index(struct rr_session *s)
+{
+	struct rr_journal_view v;
+	char *p = rr_session_file(s, "journal.jsonl");
+	int idx = 0;
+
+	/* every overlay step ever begun, failed and undone ones too: their
+	 * names (rr-SID-mN) and COW files are never reused */
+	if (rr_journal_read(p, &v) == 0) {
+		for (size_t i = 0; i < v.nsteps; i++)
+			if (!strcmp(v.steps[i].action, "overlay"))
+				idx++;
+		rr_journal_view_free(&v);
+	}
+	free(p);
+	return idx;
+}
+
+/* The overlays are the done "overlay" steps of the journal; each backend
+ * completes what it derives (names, paths, the size now). */
 int rr_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n)
 {
-	if (s->backend == RR_BACKEND_USERSPACE)
-		return rr_user_overlay_list(s, out, n);
-	return rr_kernel_overlay_list(s, out, n);
+	struct rr_journal_view v;
+	char *p = rr_session_file(s, "journal.jsonl");
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	r = rr_journal_read(p, &v);
+	free(p);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	for (size_t i = 0; i < v.nsteps; i++) {
+		struct rr_step *st = &v.steps[i];
+		struct rr_overlay *ov;
+		json_object *x;
+
+		if (strcmp(st->action, "overlay") || st->state != RR_STEP_DONE)
+			continue;
+		*out = rr_xrealloc(*out, (*n + 1) * sizeof(**out));
+		ov = &(*out)[(*n)++];
+		memset(ov, 0, sizeof(*ov));
+		ov->backend = s->backend == RR_BACKEND_USERSPACE ? RR_BACKEND_USERSPACE : RR_BACKEND_KERNEL;
+		if (json_object_object_get_ex(st->args, "member", &x))
+			snprintf(ov->member, sizeof(ov->member), "%s", json_object_get_string(x));
+		if (json_object_object_get_ex(st->args, "index", &x))
+			ov->index = (unsigned)json_object_get_int(x);
+		if (ov->backend == RR_BACKEND_USERSPACE)
+			rr_user_overlay_complete(s, st->args, ov);
+		else
+			rr_kernel_overlay_complete(s, st->args, ov);
+	}
+	rr_journal_view_free(&v);
+	return 0;
 }
 
 int rr_overlay_fill(const struct rr_overlay *ov, uint64_t *used, uint64_t *total)

@@ -19,6 +19,7 @@
 #include "actions/assemble.h"
 #include "actions/overlay.h"
 #include "actions/session.h"
+#include "core/layout.h"
 
 /* "kernel", "userspace" (journal and JSON words; not translated). */
 const char *rr_backend_name(enum rr_backend b);
@@ -40,7 +41,10 @@ int rr_backend_choose(struct rr_session *s, enum rr_backend want, char *msg, siz
  * userspace: actions/user_backend.c).  Callers use the public names. */
 int rr_kernel_overlay_member(struct rr_session *s, const char *member, const struct rr_overlay_opts *o,
 			     struct rr_overlay *out, char *msg, size_t n);
-int rr_kernel_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n);
+/* The index of the next overlay of the session (both backends). */
+int rr_overlay_next_index(struct rr_session *s);
+/* Names, paths and size of an overlay listed from its journal step. */
+void rr_kernel_overlay_complete(struct rr_session *s, json_object *args, struct rr_overlay *ov);
 int rr_kernel_overlay_fill(const struct rr_overlay *ov, uint64_t *used, uint64_t *total);
 int rr_kernel_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_t nov,
 		       const struct rr_candidate *cand, enum rr_via via, struct rr_assembly *out,
@@ -48,7 +52,7 @@ int rr_kernel_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_
 
 int rr_user_overlay_member(struct rr_session *s, const char *member, const struct rr_overlay_opts *o,
 			   struct rr_overlay *out, char *msg, size_t n);
-int rr_user_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n);
+void rr_user_overlay_complete(struct rr_session *s, json_object *args, struct rr_overlay *ov);
 int rr_user_overlay_fill(const struct rr_overlay *ov, uint64_t *used, uint64_t *total);
 int rr_user_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_t nov,
 		     const struct rr_candidate *cand, struct rr_assembly *out, char *msg, size_t n);
@@ -58,6 +62,11 @@ int rr_user_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_t 
  * members are there.  0 or -errno with msg. */
 int rr_assembly_member_sectors(const struct rr_overlay *ovs, const struct rr_candidate *c, uint64_t *out,
 			       char *msg, size_t n);
+/* Both backends: the slots name overlays, the members are there, and the
+ * kernel would run the geometry; g gets it (dev_sectors: used per member).
+ * 0 or -EINVAL with msg. */
+int rr_assembly_geometry(const struct rr_overlay *ovs, size_t nov, const struct rr_candidate *c, struct rr_geom *g,
+			 char *msg, size_t n);
 
 /* Userspace layers: a partition or LV as a file of the FUSE export that
  * holds array (the export's "array" file), from dm-style targets whose

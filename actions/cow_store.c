@@ -16,6 +16,7 @@
 #include "core/msg.h"
 #include "probes/cow.h"
 #include "probes/devread.h"
+#include "actions/fileio.h"
 
 #define SECTOR 512u
 #define EXC_SIZE 16u
@@ -111,49 +112,6 @@ int rr_cow_store_lookup(const struct rr_cow_store *cs, uint64_t old_chunk, uint6
 	return 0;
 }
 
-static int pwrite_full(int fd, const void *buf, size_t len, uint64_t off)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, (off_t)off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
-static int pread_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0) {
-			/* a sparse store shorter than its chunk: zeros */
-			memset(p, 0, len);
-			return 0;
-		}
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
 static uint64_t area_location(const struct rr_cow_store *cs, uint64_t area)
 {
 	return HDR_CHUNKS + (cs->epa + 1) * area;
@@ -168,7 +126,7 @@ static int write_header(struct rr_cow_store *cs)
 	put_le32(h + 4, cs->valid);
 	put_le32(h + 8, RR_COW_VERSION);
 	put_le32(h + 12, cs->chunk_sectors);
-	return pwrite_full(cs->fd, h, sizeof(h), 0);
+	return rr_pwrite_exact(cs->fd, h, sizeof(h), 0);
 }
 
 static int fsync_parent(const char *path)
@@ -310,7 +268,7 @@ int rr_cow_store_open(const char *path, int writable, struct rr_cow_store **out)
 		goto fail;
 	}
 	cs->committed = cs->filled = in_last;
-	r = pread_full(cs->fd, cs->area, cs->chunk_bytes, area_location(cs, cs->current_area) * cs->chunk_bytes);
+	r = rr_pread_exact(cs->fd, cs->area, cs->chunk_bytes, area_location(cs, cs->current_area) * cs->chunk_bytes, 1);
 	if (r < 0)
 		goto fail;
 	rr_cow_info_free(info);
@@ -339,7 +297,7 @@ int rr_cow_store_read(struct rr_cow_store *cs, uint64_t new_chunk, uint64_t with
 {
 	if (within > cs->chunk_bytes || len > cs->chunk_bytes - within)
 		return -EINVAL;
-	return pread_full(cs->fd, buf, len, new_chunk * cs->chunk_bytes + within);
+	return rr_pread_exact(cs->fd, buf, len, new_chunk * cs->chunk_bytes + within, 1);
 }
 
 int rr_cow_store_write(struct rr_cow_store *cs, uint64_t new_chunk, uint64_t within, const void *buf,
@@ -349,7 +307,7 @@ int rr_cow_store_write(struct rr_cow_store *cs, uint64_t new_chunk, uint64_t wit
 		return -EROFS;
 	if (within > cs->chunk_bytes || len > cs->chunk_bytes - within)
 		return -EINVAL;
-	return pwrite_full(cs->fd, buf, len, new_chunk * cs->chunk_bytes + within);
+	return rr_pwrite_exact(cs->fd, buf, len, new_chunk * cs->chunk_bytes + within);
 }
 
 /* persistent_commit_exception(): the data first, then the area. */
@@ -370,13 +328,13 @@ static int commit(struct rr_cow_store *cs)
 		if ((next + 1) * cs->chunk_bytes <= cs->size) {
 			uint8_t *zero = rr_xcalloc(1, cs->chunk_bytes);
 
-			r = pwrite_full(cs->fd, zero, cs->chunk_bytes, next * cs->chunk_bytes);
+			r = rr_pwrite_exact(cs->fd, zero, cs->chunk_bytes, next * cs->chunk_bytes);
 			free(zero);
 			if (r < 0)
 				return r;
 		}
 	}
-	r = pwrite_full(cs->fd, cs->area, cs->chunk_bytes, area_location(cs, cs->current_area) * cs->chunk_bytes);
+	r = rr_pwrite_exact(cs->fd, cs->area, cs->chunk_bytes, area_location(cs, cs->current_area) * cs->chunk_bytes);
 	if (r < 0)
 		return r;
 	if (fdatasync(cs->fd) < 0)
@@ -408,7 +366,7 @@ static int add(struct rr_cow_store *cs, uint64_t old_chunk, const void *data, in
 	if (!cs->valid)
 		return -ESTALE;
 	if (rr_cow_store_lookup(cs, old_chunk, &nc)) {
-		r = pwrite_full(cs->fd, data, cs->chunk_bytes, nc * cs->chunk_bytes);
+		r = rr_pwrite_exact(cs->fd, data, cs->chunk_bytes, nc * cs->chunk_bytes);
 		if (r == 0 && sync && fdatasync(cs->fd) < 0)
 			r = -errno;
 		return r;
@@ -417,7 +375,7 @@ static int add(struct rr_cow_store *cs, uint64_t old_chunk, const void *data, in
 	if (cs->size / SECTOR < (cs->next_free + 1) * cs->chunk_sectors)
 		return -ENOSPC;
 	nc = cs->next_free;
-	r = pwrite_full(cs->fd, data, cs->chunk_bytes, nc * cs->chunk_bytes);
+	r = rr_pwrite_exact(cs->fd, data, cs->chunk_bytes, nc * cs->chunk_bytes);
 	if (r < 0)
 		return r;
 	rr_failpoint("cow-store.data-written");

@@ -22,6 +22,7 @@
 #include "core/journal.h"
 #include "core/msg.h"
 #include "probes/devread.h"
+#include "actions/fileio.h"
 
 #define SECTOR 512u
 /* Bytes moved per read/write: large enough that the copy runs at the
@@ -48,60 +49,6 @@ static int file_size(int fd, uint64_t *bytes)
 	if (!S_ISREG(st.st_mode))
 		return -ENOTBLK;
 	*bytes = (uint64_t)st.st_size;
-	return 0;
-}
-
-static int fsync_dir_of(const char *path)
-{
-	char *d = rr_xstrdup(path), *slash = strrchr(d, '/');
-	int fd, r = 0;
-
-	if (slash)
-		*(slash == d ? slash + 1 : slash) = '\0';
-	fd = open(slash ? d : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0)
-		r = -errno;
-	if (fd >= 0)
-		close(fd);
-	free(d);
-	return r;
-}
-
-static int pread_all(int fd, void *buf, size_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-
-	while (len) {
-		ssize_t k = pread(fd, p, len, (off_t)off);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		if (k == 0)
-			return -EIO;	/* short file: the sizes were checked */
-		p += k;
-		len -= (size_t)k;
-		off += (uint64_t)k;
-	}
-	return 0;
-}
-
-static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t k = pwrite(fd, p, len, (off_t)off);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return k < 0 ? -errno : -EIO;
-		p += k;
-		len -= (size_t)k;
-		off += (uint64_t)k;
-	}
 	return 0;
 }
 
@@ -359,7 +306,7 @@ static int read_store_chunks(int fd, const struct rr_cow_exception *map, uint64_
 
 		while (k < j && map[k].new_chunk == map[k - 1].new_chunk + 1)
 			k++;
-		r = pread_all(fd, buf, (size_t)((k - i) * chunk_bytes), map[i].new_chunk * chunk_bytes);
+		r = rr_pread_exact(fd, buf, (size_t)((k - i) * chunk_bytes), map[i].new_chunk * chunk_bytes, 0);
 		if (r < 0)
 			return r;
 		buf += (k - i) * chunk_bytes;
@@ -407,7 +354,7 @@ static int copy_chunks(int src_fd, const struct rr_cow_exception *map, uint64_t 
 			len = origin_bytes - off;
 		r = read_store_chunks(src_fd, map, i, j, chunk_bytes, buf);
 		if (r == 0)
-			r = pwrite_all(dst_fd, buf, (size_t)len, off);
+			r = rr_pwrite_exact(dst_fd, buf, (size_t)len, off);
 		if (r < 0)
 			break;
 		done += len;
@@ -454,7 +401,7 @@ static int write_undo(int origin_fd, const struct rr_cowmerge_plan *p, const cha
 			/* the part of the last chunk past the origin's end */
 			memset(buf + len, 0, (size_t)((j - i) * p->chunk_bytes - len));
 		}
-		r = pread_all(origin_fd, buf, (size_t)len, off);
+		r = rr_pread_exact(origin_fd, buf, (size_t)len, off, 0);
 		if (r < 0) {
 			snprintf(msg, n, _("cannot read %s at byte %" PRIu64 ": %s"), p->origin, off, strerror(-r));
 			goto out;
@@ -484,7 +431,7 @@ static int write_undo(int origin_fd, const struct rr_cowmerge_plan *p, const cha
 		snprintf(msg, n, _("cannot rename %s: %s"), partial, strerror(errno));
 		goto out;
 	}
-	r = fsync_dir_of(final);
+	r = rr_fsync_dir_of(final);
 	if (r < 0)
 		snprintf(msg, n, _("cannot make the undo store durable: %s"), strerror(-r));
 out:
@@ -517,7 +464,7 @@ static int verify_state(int origin_fd, uint64_t origin_bytes, uint64_t chunk_byt
 
 		if (off + len > origin_bytes)
 			len = origin_bytes - off;
-		r = pread_all(origin_fd, o, (size_t)len, off);
+		r = rr_pread_exact(origin_fd, o, (size_t)len, off, 0);
 		if (r == 0)
 			r = read_store_chunks(undo_fd, umap, i, j, chunk_bytes, u);
 		if (r == 0 && cow_fd >= 0)
@@ -846,7 +793,7 @@ int rr_cowmerge_undo_resource(json_object *res, char *msg, size_t n)
 		snprintf(msg, n, _("cannot remove %s: %s"), undo, strerror(errno));
 		goto out;
 	}
-	fsync_dir_of(undo);
+	rr_fsync_dir_of(undo);
 	r = 0;
 out:
 	if (origin_fd >= 0)

@@ -35,6 +35,8 @@
 #include "core/layout.h"
 #include "core/msg.h"
 #include "core/sha256.h"
+#include "actions/fileio.h"
+#include "probes/devread.h"
 
 #define SECTOR 512u
 #define NMEM RR_DEMO_MEMBERS
@@ -157,48 +159,6 @@ static int fail(struct build *b, int err, const char *fmt, ...)
 
 /* ---- small file helpers ---------------------------------------------------- */
 
-static int write_all(int fd, const void *buf, size_t len, uint64_t off)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t w = pwrite(fd, p, len, (off_t)off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		off += (uint64_t)w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-static int read_all(int fd, void *buf, size_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-
-	while (len) {
-		ssize_t r = pread(fd, p, len, (off_t)off);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (r == 0) {
-			memset(p, 0, len);	/* past the end of a sparse file */
-			return 0;
-		}
-		p += r;
-		off += (uint64_t)r;
-		len -= (size_t)r;
-	}
-	return 0;
-}
-
 static bool all_zero(const uint8_t *p, size_t len)
 {
 	return !len || (p[0] == 0 && !memcmp(p, p + 1, len - 1));
@@ -209,10 +169,10 @@ static bool all_zero(const uint8_t *p, size_t len)
 static int write_changed(int fd, const uint8_t *buf, size_t len, uint64_t off)
 {
 	uint8_t *old = rr_xmalloc(len);
-	int err = read_all(fd, old, len, off);
+	int err = rr_pread_exact(fd, old, len, off, 1);
 
 	if (!err && memcmp(old, buf, len))
-		err = write_all(fd, buf, len, off);
+		err = rr_pwrite_exact(fd, buf, len, off);
 	free(old);
 	return err;
 }
@@ -223,7 +183,7 @@ static int write_file(const char *path, const void *buf, size_t len)
 
 	if (fd < 0)
 		return -errno;
-	err = write_all(fd, buf, len, 0);
+	err = rr_pwrite_exact(fd, buf, len, 0);
 	if (close(fd) < 0 && !err)
 		err = -errno;
 	return err;
@@ -499,7 +459,7 @@ static int restripe(struct build *b, uint64_t off, uint64_t len)
 	for (uint64_t s = first; s < last && !err; s++) {
 		uint64_t o = s * b->stripe_bytes;
 
-		if ((err = read_all(b->array_fd, buf, (size_t)b->stripe_bytes, o)))
+		if ((err = rr_pread_exact(b->array_fd, buf, (size_t)b->stripe_bytes, o, 1)))
 			break;
 		if (!b->written[s] && all_zero(buf, (size_t)b->stripe_bytes))
 			continue;
@@ -526,7 +486,7 @@ static int place_volume(struct build *b, unsigned lv)
 		return fail(b, -errno, _("cannot open %s: %s"), b->vol[lv].img, strerror(errno));
 	}
 	for (uint64_t o = 0; o < size && !err; o += blk) {
-		err = read_all(fd, buf, blk, o);
+		err = rr_pread_exact(fd, buf, blk, o, 1);
 		if (!err)
 			err = write_changed(b->array_fd, buf, blk, base + o);
 	}

@@ -238,12 +238,13 @@ json_object *rr_fsck_report_json(const struct rr_fsck_report *rep)
 		json_object_object_add(o, "log", it->log[0] ? json_object_new_string(it->log) : NULL);
 		if (it->note[0])
 			json_object_object_add(o, "note", json_object_new_string(it->note));
-		if (it->mounted) {
+		if (it->proof.method) {
 			json_object *ents = json_object_new_array();
 
-			for (size_t k = 0; k < it->nentries; k++)
-				json_object_array_add(ents, json_object_new_string(it->entries[k]));
+			for (size_t k = 0; k < it->proof.nentries; k++)
+				json_object_array_add(ents, json_object_new_string(it->proof.entries[k].name));
 			json_object_object_add(o, "top_level", ents);
+			json_object_object_add(o, "proof", rr_proof_vol_json(&it->proof));
 		}
 		json_object_array_add(fss, o);
 	}
@@ -266,73 +267,10 @@ double rr_fsck_score(const struct rr_fsck_report *rep)
 
 void rr_fsck_report_free(struct rr_fsck_report *rep)
 {
-	for (size_t i = 0; i < rep->nitems; i++) {
-		for (size_t k = 0; k < rep->items[i].nentries; k++)
-			free(rep->items[i].entries[k]);
-		free(rep->items[i].entries);
-	}
+	for (size_t i = 0; i < rep->nitems; i++)
+		rr_proof_vol_free(&rep->items[i].proof);
 	free(rep->items);
 	memset(rep, 0, sizeof(*rep));
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Mount read-only, list the top level, unmount.  The mount point is
- * journaled before the mount so a crash leaves it findable. */
-static void prove_data(struct rr_session *s, uint64_t seq, struct rr_fsck_item *it, unsigned idx)
-{
-	char *mp = rr_xasprintf("%s/mnt-%02u", s->dir, idx);
-	json_object *planned = json_object_new_array();
-	char *argv[] = { "mount", "-o", "ro", "-t", it->type, it->device, mp, NULL };
-	char *umnt[] = { "umount", mp, NULL };
-	struct rr_run_result rr;
-	DIR *d;
-	struct dirent *e;
-
-	/* The userspace backend's volumes are files: mounted through a loop
-	 * device, where this machine allows one. */
-	if (s->backend == RR_BACKEND_USERSPACE) {
-		char why[200];
-
-		if (rr_user_loop_allowed(why, sizeof(why)) < 0) {
-			snprintf(it->note, sizeof(it->note), _("repaired on the snapshot; not mounted: %s"), why);
-			json_object_put(planned);
-			free(mp);
-			return;
-		}
-		argv[2] = "ro,loop";
-	}
-	json_object_array_add(planned, rr_res_mount(mp));
-	if (mkdir(mp, 0700) < 0 && errno != EEXIST)
-		goto out;
-	if (rr_journal_progress(s, seq, planned) < 0) {
-		planned = NULL;
-		goto out;
-	}
-	planned = NULL;
-	if (rr_run(argv, NULL, 120, &rr) < 0 || rr.exit_status || rr.exec_errno) {
-		snprintf(it->note, sizeof(it->note), "%s", _("repaired, but it does not mount"));
-		goto out;
-	}
-	it->mounted = 1;
-	d = opendir(mp);
-	while (d && (e = readdir(d)) && it->nentries < 64) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		it->entries = rr_xrealloc(it->entries, (it->nentries + 1) * sizeof(char *));
-		it->entries[it->nentries++] = rr_xstrdup(e->d_name);
-	}
-	if (d)
-		closedir(d);
-	qsort(it->entries, it->nentries, sizeof(char *), cmp_str);
-	rr_run(umnt, NULL, 120, &rr);
-out:
-	json_object_put(planned);
-	rmdir(mp);
-	free(mp);
 }
 
 int rr_fsck_repair(struct rr_session *s, const struct rr_layers *l, char *const *dm_names, size_t ndm,
@@ -373,8 +311,12 @@ int rr_fsck_repair(struct rr_session *s, const struct rr_layers *l, char *const 
 
 		check_one(s, &l->vols[i], (unsigned)i, timeout_s, it, 1);
 		rep->nitems++;
-		if (it->result == RR_FSCK_CLEAN)
-			prove_data(s, seq, it, (unsigned)i);
+		if (it->result == RR_FSCK_CLEAN) {
+			snprintf(it->proof.what, sizeof(it->proof.what), "%s", it->what);
+			snprintf(it->proof.label, sizeof(it->proof.label), "%s", it->label);
+			if (rr_prove_volume(s, seq, it->device, it->type, (unsigned)i, &it->proof) < 0 && !it->note[0])
+				snprintf(it->note, sizeof(it->note), "%s", it->proof.note);
+		}
 	}
 	{
 		json_object *more = json_object_new_object();

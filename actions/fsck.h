@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "actions/layers.h"
+#include "actions/prove.h"
 #include "actions/session.h"
 
 enum rr_fsck_result {
@@ -26,10 +27,9 @@ struct rr_fsck_item {
 	unsigned errors;	/* problems the checker reported (0 when clean) */
 	char log[4096];		/* log file in the session, "" when none */
 	char note[256];		/* why failed / what else it is */
-	/* --write only: top-level entries seen after a read-only mount */
-	char **entries;
-	size_t nentries;
-	int mounted;		/* the repaired filesystem mounted read-only */
+	/* --write only: the repaired filesystem's top level, listed
+	 * read-only (proof.method NULL: not listed, proof.note says why) */
+	struct rr_proof_vol proof;
 };
 
 struct rr_fsck_report {

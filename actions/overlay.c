@@ -76,22 +76,6 @@ busy:
 	return 1;
 }
 
-static int overlay_index(struct rr_session *s)
-{
-	struct rr_journal_view v;
-	char *p = rr_session_file(s, "journal.jsonl");
-	int idx = 0;
-
-	if (rr_journal_read(p, &v) == 0) {
-		for (size_t i = 0; i < v.nsteps; i++)
-			if (!strcmp(v.steps[i].action, "overlay"))
-				idx++;
-		rr_journal_view_free(&v);
-	}
-	free(p);
-	return idx;
-}
-
 static int make_cow(const char *path, uint64_t bytes, char *msg, size_t n)
 {
 	struct statvfs sv;
@@ -226,7 +210,7 @@ int rr_kernel_overlay_member(struct rr_session *s, const char *member, const str
 	}
 
 	ov->backend = RR_BACKEND_KERNEL;
-	ov->index = (unsigned)overlay_index(s);
+	ov->index = (unsigned)rr_overlay_next_index(s);
 	snprintf(ov->member, sizeof(ov->member), "%s", member);
 	snprintf(ov->name, sizeof(ov->name), "rr-%s-m%u", s->id, ov->index);
 	snprintf(ov->uuid, sizeof(ov->uuid), RR_DM_UUID_PREFIX "%s-m%u-snap", s->id, ov->index);
@@ -344,43 +328,16 @@ unlock:
 	return r;
 }
 
-int rr_kernel_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n)
+void rr_kernel_overlay_complete(struct rr_session *s, json_object *args, struct rr_overlay *ov)
 {
-	struct rr_journal_view v;
-	char *p = rr_session_file(s, "journal.jsonl");
-	int r;
-
-	*out = NULL;
-	*n = 0;
-	r = rr_journal_read(p, &v);
-	free(p);
-	if (r < 0)
-		return r == -ENOENT ? 0 : r;
-	for (size_t i = 0; i < v.nsteps; i++) {
-		struct rr_step *st = &v.steps[i];
-		struct rr_overlay *ov;
-		json_object *x;
-
-		if (strcmp(st->action, "overlay") || st->state != RR_STEP_DONE)
-			continue;
-		*out = rr_xrealloc(*out, (*n + 1) * sizeof(**out));
-		ov = &(*out)[(*n)++];
-		memset(ov, 0, sizeof(*ov));
-		ov->backend = RR_BACKEND_KERNEL;
-		if (json_object_object_get_ex(st->args, "member", &x))
-			snprintf(ov->member, sizeof(ov->member), "%s", json_object_get_string(x));
-		if (json_object_object_get_ex(st->args, "index", &x))
-			ov->index = (unsigned)json_object_get_int(x);
-		snprintf(ov->name, sizeof(ov->name), "rr-%s-m%u", s->id, ov->index);
-		snprintf(ov->uuid, sizeof(ov->uuid), RR_DM_UUID_PREFIX "%s-m%u-snap", s->id, ov->index);
-		rr_dm_path(ov->name, ov->dev, sizeof(ov->dev));
-		snprintf(ov->cow, sizeof(ov->cow), "%s/m%u.rrcow", s->dir, ov->index);
-		/* 0 when the snapshot is gone (rebooted): callers refuse */
-		if (rr_dm_sectors(ov->name, &ov->sectors) < 0)
-			ov->sectors = 0;
-	}
-	rr_journal_view_free(&v);
-	return 0;
+	(void)args;
+	snprintf(ov->name, sizeof(ov->name), "rr-%s-m%u", s->id, ov->index);
+	snprintf(ov->uuid, sizeof(ov->uuid), RR_DM_UUID_PREFIX "%s-m%u-snap", s->id, ov->index);
+	rr_dm_path(ov->name, ov->dev, sizeof(ov->dev));
+	snprintf(ov->cow, sizeof(ov->cow), "%s/m%u.rrcow", s->dir, ov->index);
+	/* 0 when the snapshot is gone (rebooted): callers refuse */
+	if (rr_dm_sectors(ov->name, &ov->sectors) < 0)
+		ov->sectors = 0;
 }
 
 int rr_kernel_overlay_fill(const struct rr_overlay *ov, uint64_t *used, uint64_t *total)

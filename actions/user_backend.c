@@ -40,22 +40,6 @@ static const char *jstr(json_object *o, const char *k)
 		? json_object_get_string(x) : NULL;
 }
 
-static int overlay_count(struct rr_session *s)
-{
-	struct rr_journal_view v;
-	char *p = rr_session_file(s, "journal.jsonl");
-	int idx = 0;
-
-	if (rr_journal_read(p, &v) == 0) {
-		for (size_t i = 0; i < v.nsteps; i++)
-			if (!strcmp(v.steps[i].action, "overlay"))
-				idx++;
-		rr_journal_view_free(&v);
-	}
-	free(p);
-	return idx;
-}
-
 static void names(struct rr_session *s, struct rr_overlay *ov)
 {
 	snprintf(ov->name, sizeof(ov->name), "rr-%s-m%u", s->id, ov->index);
@@ -136,7 +120,7 @@ int rr_user_overlay_member(struct rr_session *s, const char *member, const struc
 		return -EINVAL;
 	}
 	ov->backend = RR_BACKEND_USERSPACE;
-	ov->index = (unsigned)overlay_count(s);
+	ov->index = (unsigned)rr_overlay_next_index(s);
 	snprintf(ov->member, sizeof(ov->member), "%s", member);
 	names(s, ov);
 	ov->sectors = fp.size_bytes / 512;
@@ -191,47 +175,20 @@ int rr_user_overlay_member(struct rr_session *s, const char *member, const struc
 	return 0;
 }
 
-int rr_user_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n)
+void rr_user_overlay_complete(struct rr_session *s, json_object *args, struct rr_overlay *ov)
 {
-	struct rr_journal_view v;
-	char *p = rr_session_file(s, "journal.jsonl");
-	int r;
+	struct stat cst;
+	struct rr_dev *d;
 
-	*out = NULL;
-	*n = 0;
-	r = rr_journal_read(p, &v);
-	free(p);
-	if (r < 0)
-		return r == -ENOENT ? 0 : r;
-	for (size_t i = 0; i < v.nsteps; i++) {
-		struct rr_step *st = &v.steps[i];
-		struct rr_overlay *ov;
-		struct stat cst;
-		struct rr_dev *d;
-		json_object *x;
-
-		if (strcmp(st->action, "overlay") || st->state != RR_STEP_DONE)
-			continue;
-		*out = rr_xrealloc(*out, (*n + 1) * sizeof(**out));
-		ov = &(*out)[(*n)++];
-		memset(ov, 0, sizeof(*ov));
-		ov->backend = RR_BACKEND_USERSPACE;
-		if (json_object_object_get_ex(st->args, "member", &x))
-			snprintf(ov->member, sizeof(ov->member), "%s", json_object_get_string(x));
-		if (json_object_object_get_ex(st->args, "index", &x))
-			ov->index = (unsigned)json_object_get_int(x);
-		names(s, ov);
-		if (jstr(st->args, "cow"))
-			snprintf(ov->cow, sizeof(ov->cow), "%s", jstr(st->args, "cow"));
-		/* 0 when the store or the member is gone: callers refuse */
-		if (stat(ov->cow, &cst) == 0 &&
-		    rr_dev_open(jstr(st->args, "member_realpath") ? jstr(st->args, "member_realpath") : ov->member, &d) == 0) {
-			ov->sectors = rr_dev_size(d) / 512;
-			rr_dev_close(d);
-		}
+	names(s, ov);
+	if (jstr(args, "cow"))
+		snprintf(ov->cow, sizeof(ov->cow), "%s", jstr(args, "cow"));
+	/* 0 when the store or the member is gone: callers refuse */
+	if (stat(ov->cow, &cst) == 0 &&
+	    rr_dev_open(jstr(args, "member_realpath") ? jstr(args, "member_realpath") : ov->member, &d) == 0) {
+		ov->sectors = rr_dev_size(d) / 512;
+		rr_dev_close(d);
 	}
-	rr_journal_view_free(&v);
-	return 0;
 }
 
 int rr_user_overlay_fill(const struct rr_overlay *ov, uint64_t *used, uint64_t *total)
@@ -357,24 +314,10 @@ int rr_user_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_t 
 
 	memset(out, 0, sizeof(*out));
 	msg[0] = '\0';
-	if (c->ndisks == 0 || c->ndisks > RR_CAND_MAX_SLOTS) {
-		snprintf(msg, n, "%s", _("the candidate has no slots"));
-		return -EINVAL;
-	}
-	for (unsigned i = 0; i < c->ndisks; i++)
-		if (c->slot[i] != RR_CAND_MISSING && (c->slot[i] < 0 || (size_t)c->slot[i] >= nov)) {
-			snprintf(msg, n, _("slot %u names no overlaid member"), i);
-			return -EINVAL;
-		}
-	r = rr_assembly_member_sectors(ovs, c, &devsz, msg, n);
+	r = rr_assembly_geometry(ovs, nov, c, &g, msg, n);
 	if (r < 0)
 		return r;
-	g = (struct rr_geom){ .level = c->level, .layout = c->layout, .chunk_sectors = c->chunk_kib * 2,
-			      .ndisks = c->ndisks, .dev_sectors = devsz };
-	if (rr_layout_check(&g) < 0) {
-		snprintf(msg, n, "%s", _("the kernel would not run this geometry (level, layout, chunk and member count do not fit)"));
-		return -EINVAL;
-	}
+	devsz = g.dev_sectors;
 	out->via = RR_VIA_USERSPACE;
 	seq = s->next_seq;
 	snprintf(mnt, sizeof(mnt), "%s/mnt-a%" PRIu64, s->dir, seq);

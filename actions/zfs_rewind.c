@@ -30,6 +30,7 @@
 #include "probes/devread.h"
 #include "probes/endian.h"
 #include "probes/zfs.h"
+#include "actions/fileio.h"
 
 #define SAVE_MAGIC "RRZFSUB1"
 #define ACTION "zfs-rewind"
@@ -112,22 +113,6 @@ int rr_zfs_rewind_scan(const char *path, const char *cow, uint64_t txg, struct r
 	}
 	rr_zfs_info_free(zi);
 	return 0;
-}
-
-static int fsync_dir_of(const char *path)
-{
-	char *d = rr_xstrdup(path), *slash = strrchr(d, '/');
-	int fd, r = 0;
-
-	if (slash)
-		*(slash == d ? slash + 1 : slash) = '\0';
-	fd = open(slash ? d : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0)
-		r = -errno;
-	if (fd >= 0)
-		close(fd);
-	free(d);
-	return r;
 }
 
 /* ---- the target: a device or file, or a userspace overlay ------------ */
@@ -278,23 +263,6 @@ out:
 	return zi;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t k = write(fd, p, len);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return k < 0 ? -errno : -EIO;
-		p += k;
-		len -= (size_t)k;
-	}
-	return 0;
-}
-
 int rr_zfs_rewind_apply(const struct rr_zfs_rewind_target *t, const char *save_path, char *msg, size_t n)
 {
 	char *partial = rr_xasprintf("%s.partial", save_path);
@@ -318,7 +286,7 @@ int rr_zfs_rewind_apply(const struct rr_zfs_rewind_target *t, const char *save_p
 	memcpy(hdr, SAVE_MAGIC, 8);
 	put_le64(hdr + 8, t->nslots);
 	rr_sha256_update(&h, hdr, sizeof(hdr));
-	r = write_all(sfd, hdr, sizeof(hdr));
+	r = rr_write_exact(sfd, hdr, sizeof(hdr));
 	for (size_t i = 0; i < t->nslots && r == 0; i++) {
 		const struct rr_zfs_slot *sl = &t->slots[i];
 
@@ -331,13 +299,13 @@ int rr_zfs_rewind_apply(const struct rr_zfs_rewind_target *t, const char *save_p
 		put_le32(ent + 12, 0);
 		rr_sha256_update(&h, ent, sizeof(ent));
 		rr_sha256_update(&h, buf, sl->len);
-		r = write_all(sfd, ent, sizeof(ent));
+		r = rr_write_exact(sfd, ent, sizeof(ent));
 		if (r == 0)
-			r = write_all(sfd, buf, sl->len);
+			r = rr_write_exact(sfd, buf, sl->len);
 	}
 	if (r == 0) {
 		rr_sha256_final(&h, digest);
-		r = write_all(sfd, digest, sizeof(digest));
+		r = rr_write_exact(sfd, digest, sizeof(digest));
 	}
 	if (r == 0 && fsync(sfd) < 0)
 		r = -errno;
@@ -352,7 +320,7 @@ int rr_zfs_rewind_apply(const struct rr_zfs_rewind_target *t, const char *save_p
 		snprintf(msg, n, _("cannot rename %s: %s"), partial, strerror(errno));
 		goto out;
 	}
-	fsync_dir_of(save_path);
+	rr_fsync_dir_of(save_path);
 	rr_failpoint("zfsrewind.saved");
 	/* Now the slots may go. */
 	for (size_t i = 0; i < t->nslots && r == 0; i++) {
@@ -461,7 +429,7 @@ int rr_zfs_rewind_restore(const char *path, const char *cow, const char *save_pa
 		snprintf(msg, n, _("cannot remove %s: %s"), save_path, strerror(errno));
 		goto out;
 	}
-	fsync_dir_of(save_path);
+	rr_fsync_dir_of(save_path);
 out:
 	zt_close(&zt);
 	free(d);

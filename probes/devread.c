@@ -31,7 +31,7 @@ struct rr_dev {
 	size_t nents, cap;
 };
 
-static int read_full(int fd, void *buf, size_t len, uint64_t off)
+int rr_pread_exact(int fd, void *buf, size_t len, uint64_t off, int zero_past_end)
 {
 	uint8_t *p = buf;
 
@@ -43,8 +43,12 @@ static int read_full(int fd, void *buf, size_t len, uint64_t off)
 				continue;
 			return -errno;
 		}
-		if (n == 0)	/* the device shrank under us */
-			return -EIO;
+		if (n == 0) {
+			if (!zero_past_end)
+				return -EIO;	/* the device shrank under us */
+			memset(p, 0, len);
+			return 0;
+		}
 		p += n;
 		len -= (size_t)n;
 		off += (uint64_t)n;
@@ -174,7 +178,7 @@ int rr_dev_get(struct rr_dev *d, uint64_t off, size_t len, const uint8_t **out)
 	ce->off = a;
 	ce->len = (size_t)(e - a);
 	ce->data = rr_xmalloc(ce->len);
-	r = read_full(d->fd, ce->data, ce->len, d->base + a);
+	r = rr_pread_exact(d->fd, ce->data, ce->len, d->base + a, 0);
 	if (r < 0) {
 		free(ce->data);
 		return r;
@@ -194,7 +198,7 @@ int rr_dev_pread(struct rr_dev *d, void *buf, size_t len, uint64_t off)
 		return -ERANGE;
 	if (len == 0)
 		return 0;
-	r = read_full(d->fd, buf, len, d->base + off);
+	r = rr_pread_exact(d->fd, buf, len, d->base + off, 0);
 	if (r == 0)
 		d->bytes_read += len;
 	return r;

@@ -22,6 +22,10 @@ struct rr_dev;
 
 /* Open a block device or image file read-only.  0 or -errno. */
 int rr_dev_open(const char *path, struct rr_dev **out);
+/* pread until len bytes are in (EINTR and short reads retried).  At the
+ * end of the file: zeros (zero_past_end, a sparse file shorter than its
+ * logical size) or -EIO.  0 or -errno. */
+int rr_pread_exact(int fd, void *buf, size_t len, uint64_t off, int zero_past_end);
 
 /* A read-only view of [off, off+len) of parent (a partition inside a
  * whole-disk image).  Shares parent's file descriptor; parent must outlive

@@ -2,6 +2,8 @@
 #ifndef RR_CLI_H
 #define RR_CLI_H
 
+#include "actions/assemble.h"
+
 struct rr_cmd {
 	const char *name;	/* NULL for the wizard (no subcommand) */
 	const char *synopsis;	/* N_(): arguments after the name */
@@ -40,6 +42,11 @@ int rr_cmd_journal(const struct rr_cmd *cmd, int argc, char **argv);
  * backend and saying which on stderr (-1 after an error message). */
 struct rr_session;
 int rr_cli_parse_backend(const char *arg, int *backend);
+/* --via: dm-raid, mdadm, auto.  0 or -EINVAL. */
+int rr_cli_parse_via(const char *arg, enum rr_via *via);
+/* A chunk size in KiB ("64", "64K", "1M"): a power of two in [min, max].
+ * 0, or -EINVAL / -ERANGE. */
+int rr_cli_parse_kib(const char *arg, unsigned min, unsigned max, unsigned *kib);
 int rr_cli_session_backend(struct rr_session *s, int want);
 /* The hidden command the userspace backend runs its FUSE server with. */
 int rr_cmd_fuse_serve(int argc, char **argv);

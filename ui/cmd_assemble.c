@@ -146,10 +146,8 @@ int rr_cmd_assemble(const struct rr_cmd *cmd, int argc, char **argv)
 				return rr_cmd_usage_error(cmd, _("--backend %s: say kernel, userspace or auto"), optarg);
 			break;
 		case 'v':
-			if (!strcmp(optarg, "dm-raid")) via = RR_VIA_DMRAID;
-			else if (!strcmp(optarg, "mdadm")) via = RR_VIA_MDADM;
-			else if (!strcmp(optarg, "auto")) via = RR_VIA_AUTO;
-			else return rr_cmd_usage_error(cmd, _("--via %s: say dm-raid, mdadm or auto"), optarg);
+			if (rr_cli_parse_via(optarg, &via) < 0)
+				return rr_cmd_usage_error(cmd, _("--via %s: say dm-raid, mdadm or auto"), optarg);
 			break;
 		case 'l':
 			if (rr_parse_level(optarg, &o.level) < 0)
@@ -157,8 +155,7 @@ int rr_cmd_assemble(const struct rr_cmd *cmd, int argc, char **argv)
 			o.have_level = 1;
 			break;
 		case 'c':
-			o.chunk_kib = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || !o.chunk_kib || (o.chunk_kib & (o.chunk_kib - 1)))
+			if (rr_cli_parse_kib(optarg, 4, 1u << 20, &o.chunk_kib) < 0)
 				return rr_cmd_usage_error(cmd, _("--chunk %s: a power of two, in KiB"), optarg);
 			break;
 		case 'p': o.layout_name = optarg; break;

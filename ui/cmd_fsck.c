@@ -14,6 +14,7 @@
 #include "core/journal.h"
 #include "core/msg.h"
 #include "ui/cli.h"
+#include "ui/proof_text.h"
 
 /* The newest assembly that is still up: its step and device. */
 static int live_assembly(struct rr_session *s, uint64_t *seq, char *dev, size_t n)
@@ -177,13 +178,18 @@ int rr_cmd_fsck(const struct rr_cmd *cmd, int argc, char **argv)
 	} else {
 		printf(write ? _("Repaired the volumes of %s, on the snapshots only:\n") : _("Checked the volumes of %s:\n"), dev);
 		rr_print_fsck_table(&rep);
-		for (size_t i = 0; i < rep.nitems; i++) {
-			if (!rep.items[i].mounted)
+		for (size_t i = 0; write && i < rep.nitems; i++) {
+			char **lines = NULL;
+			size_t nl = 0;
+
+			if (rep.items[i].result != RR_FSCK_CLEAN)
 				continue;
-			printf(_("  %s, top level:"), rep.items[i].what);
-			for (size_t k = 0; k < rep.items[i].nentries; k++)
-				printf(" %s", rep.items[i].entries[k]);
-			putchar('\n');
+			rr_proof_text(&rep.items[i].proof, &lines, &nl);
+			for (size_t k = 0; k < nl; k++) {
+				printf("  %s\n", lines[k]);
+				free(lines[k]);
+			}
+			free(lines);
 		}
 	}
 	rc = RR_EXIT_OK;

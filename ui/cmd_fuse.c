@@ -16,16 +16,6 @@
 #include "core/msg.h"
 #include "ui/cli.h"
 
-int rr_cli_parse_backend(const char *arg, int *backend)
-{
-	enum rr_backend b;
-
-	if (rr_backend_parse(arg, &b) < 0)
-		return -EINVAL;
-	*backend = (int)b;
-	return 0;
-}
-
 int rr_cli_session_backend(struct rr_session *s, int want)
 {
 	char msg[512], why[256] = "";

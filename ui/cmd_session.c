@@ -45,7 +45,6 @@ int rr_cmd_overlay(const struct rr_cmd *cmd, int argc, char **argv)
 	struct rr_session *s;
 	const char *dir = NULL;
 	int c, failed = 0, backend = 0;
-	uint64_t v;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:c:z:h", opts, NULL)) != -1) {
@@ -56,9 +55,8 @@ int rr_cmd_overlay(const struct rr_cmd *cmd, int argc, char **argv)
 				return rr_cmd_usage_error(cmd, _("--backend %s: say kernel, userspace or auto"), optarg);
 			break;
 		case 'c':
-			if (rr_parse_size(optarg, &v) < 0 || v == 0 || v > 512)
-				return rr_cmd_usage_error(cmd, _("--chunk %s: a size in KiB from 4 to 512"), optarg);
-			o.chunk_kib = (unsigned)v;
+			if (rr_cli_parse_kib(optarg, 4, 512, &o.chunk_kib) < 0)
+				return rr_cmd_usage_error(cmd, _("--chunk %s: a power of two in KiB from 4 to 512"), optarg);
 			break;
 		case 'z':
 			if (rr_parse_size(optarg, &o.cow_bytes) < 0 || o.cow_bytes == 0)

@@ -27,7 +27,6 @@ int rr_cmd_snapshot_live(const struct rr_cmd *cmd, int argc, char **argv)
 	struct rr_session *s;
 	const char *dir = NULL;
 	char msg[1024], why[256];
-	uint64_t v;
 	int c, r;
 
 	optind = 1;
@@ -35,9 +34,8 @@ int rr_cmd_snapshot_live(const struct rr_cmd *cmd, int argc, char **argv)
 		switch (c) {
 		case 's': dir = optarg; break;
 		case 'c':
-			if (rr_parse_size(optarg, &v) < 0 || v < 4 || v > 512 || (v & (v - 1)))
-				return rr_cmd_usage_error(cmd, _("--chunk %s: a size in KiB from 4 to 512"), optarg);
-			o.chunk_kib = (unsigned)v;
+			if (rr_cli_parse_kib(optarg, 4, 512, &o.chunk_kib) < 0)
+				return rr_cmd_usage_error(cmd, _("--chunk %s: a power of two in KiB from 4 to 512"), optarg);
 			break;
 		case 'z':
 			if (rr_parse_size(optarg, &o.cow_bytes) < 0 || o.cow_bytes == 0)

@@ -5,12 +5,14 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "actions/dm.h"
 #include "actions/overlay.h"
+#include "actions/prove.h"
 #include "actions/session.h"
 #include "actions/trial.h"
 #include "core/i18n.h"
@@ -18,6 +20,7 @@
 #include "core/plan.h"
 #include "probes/probe.h"
 #include "ui/cli.h"
+#include "ui/proof_text.h"
 
 static int progress(void *ctx, size_t i, size_t n, const struct rr_candidate *c)
 {
@@ -64,6 +67,7 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 		{ "via", required_argument, NULL, 'v' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "backend", required_argument, NULL, 'B' },
+		{ "prove", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -79,12 +83,15 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 	const char *dir = NULL;
 	size_t ntops, nunits, nov = 0, ncand = 0;
 	unsigned timeout = 900;
-	int json = 0, c, rc = RR_EXIT_FAIL, r, *map = NULL, quiet, backend = 0;
+	int json = 0, c, rc = RR_EXIT_FAIL, r, *map = NULL, quiet, backend = 0, prove = 0, rp = 0;
+	struct rr_proof proof;
+	size_t best = SIZE_MAX;
 	char *end;
 
 	memset(&plan, 0, sizeof(plan));
+	memset(&proof, 0, sizeof(proof));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:jt:v:T:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:jt:v:T:hp", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': dir = optarg; break;
 		case 'j': json = 1; break;
@@ -94,10 +101,8 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 				return rr_cmd_usage_error(cmd, _("--top takes a number from 1 to 100, not '%s'"), optarg);
 			break;
 		case 'v':
-			if (!strcmp(optarg, "dm-raid")) via = RR_VIA_DMRAID;
-			else if (!strcmp(optarg, "mdadm")) via = RR_VIA_MDADM;
-			else if (!strcmp(optarg, "auto")) via = RR_VIA_AUTO;
-			else return rr_cmd_usage_error(cmd, _("--via %s: say dm-raid, mdadm or auto"), optarg);
+			if (rr_cli_parse_via(optarg, &via) < 0)
+				return rr_cmd_usage_error(cmd, _("--via %s: say dm-raid, mdadm or auto"), optarg);
 			break;
 		case 'B':
 			if (rr_cli_parse_backend(optarg, &backend) < 0)
@@ -108,6 +113,7 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 			if (*end || !timeout)
 				return rr_cmd_usage_error(cmd, _("--timeout %s: seconds, more than 0"), optarg);
 			break;
+		case 'p': prove = 1; break;
 		case 'h': rr_cmd_help(cmd); return RR_EXIT_OK;
 		default: return rr_cmd_usage_error(cmd, "%s", _("unknown option"));
 		}
@@ -176,6 +182,22 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 	for (size_t i = 0; i < ncand; i++)
 		sorted[i] = &trials[i];
 	qsort(sorted, ncand, sizeof(*sorted), by_score);
+	/* The proof: the best candidate that assembled with a clean
+	 * filesystem, assembled again and its filesystems listed. */
+	if (prove && r >= 0 && ncand && sorted[0]->assembled && sorted[0]->score >= 100) {
+		best = (size_t)(sorted[0] - trials);
+		if (!quiet) {
+			char d[160];
+
+			fprintf(stderr, _("proof: listing the filesystems of %s read-only\n"),
+				rr_plan_describe(&plan.cands[best], d, sizeof(d)));
+		}
+		rp = rr_prove_candidate(s, ovs, nov, &cands[best], via, &proof);
+		if (rp < 0)
+			rr_err(dir, "%s", _("the proof's assembly could not be torn down; run 'raidrescue undo --all' on the session"));
+	} else if (prove) {
+		rr_err(dir, "%s", _("no candidate assembled with a clean filesystem: nothing to list as proof"));
+	}
 	if (json) {
 		json_object *root = json_object_new_object(), *arr = json_object_new_array();
 
@@ -193,6 +215,16 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 			json_object_array_add(arr, o);
 		}
 		json_object_object_add(root, "candidates", arr);
+		if (best != SIZE_MAX) {
+			json_object *po_ = json_object_new_object();
+
+			json_object_object_add(po_, "candidate", rr_candidate_json(units, &plan.cands[best]));
+			json_object_object_add(po_, "assembled", json_object_new_boolean(proof.assembled));
+			if (proof.error[0])
+				json_object_object_add(po_, "error", json_object_new_string(proof.error));
+			json_object_object_add(po_, "filesystems", rr_proof_json(&proof));
+			json_object_object_add(root, "proof", po_);
+		}
 		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(root);
 	} else {
@@ -212,9 +244,28 @@ int rr_cmd_trial(const struct rr_cmd *cmd, int argc, char **argv)
 			}
 			rr_print_fsck_table(&sorted[i]->fsck);
 		}
+		if (best != SIZE_MAX) {
+			char d[160];
+
+			printf(_("\nProof of data, read-only, candidate %s:\n"), rr_plan_describe(&plan.cands[best], d, sizeof(d)));
+			if (!proof.assembled)
+				printf(_("   not assembled: %s\n"), proof.error);
+			for (size_t i = 0; i < proof.nvols; i++) {
+				char **lines = NULL;
+				size_t nl = 0;
+
+				rr_proof_text(&proof.vols[i], &lines, &nl);
+				for (size_t k = 0; k < nl; k++) {
+					printf("  %s\n", lines[k]);
+					free(lines[k]);
+				}
+				free(lines);
+			}
+		}
 	}
-	rc = r < 0 ? RR_EXIT_FAIL : RR_EXIT_OK;
+	rc = r < 0 || rp < 0 ? RR_EXIT_FAIL : RR_EXIT_OK;
 out:
+	rr_proof_free(&proof);
 	rr_trial_free(trials, trials ? ncand : 0);
 	free(trials);
 	free(sorted);

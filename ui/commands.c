@@ -78,7 +78,7 @@ const struct rr_cmd rr_cmds[] = {
 	     "  --write         run the repairing checker, on the snapshots only\n"
 	     "  --backend B     kernel (device-mapper), userspace (FUSE) or auto (default)\n"),
 	  rr_cmd_fsck },
-	{ "trial", N_("[--json] --session DIR [--top N] DEV|IMAGE..."),
+	{ "trial", N_("[--json] [--prove] --session DIR [--top N] DEV|IMAGE..."),
 	  N_("assemble and check each candidate in turn, best first"),
 	  N_("For each candidate geometry: assemble on the snapshots, map partitions and\n"
 	     "logical volumes, check every filesystem, tear the assembly down.  Prints a\n"
@@ -87,7 +87,9 @@ const struct rr_cmd rr_cmds[] = {
 	     "  --top N         try the N best candidates (default 3)\n"
 	     "  --via ROUTE     dm-raid, mdadm or auto (default)\n"
 	     "  --timeout S     give each checker S seconds (default 900)\n"
-	     "  --backend B     kernel (device-mapper), userspace (FUSE) or auto (default)\n"),
+	     "  --backend B     kernel (device-mapper), userspace (FUSE) or auto (default)\n"
+	     "  --prove         then assemble the best candidate again and list the top\n"
+	     "                  level of each filesystem, mounted read-only, as proof\n"),
 	  rr_cmd_trial },
 	{ "undo", N_("--session DIR [--all | --steps N]"),
 	  N_("undo the last steps of a session (tear down its devices)"),

@@ -187,6 +187,12 @@ const char *tui_via_name(enum rr_via v)
 	}
 }
 
+const char *tui_route_name(const struct tui_app *a)
+{
+	/* the userspace backend has one route of its own */
+	return tui_via_name(a->backend == RR_BACKEND_USERSPACE ? RR_VIA_USERSPACE : a->via);
+}
+
 bool tui_need_dm(struct tui_app *a, int top, int rows)
 {
 	char **lines, *text;

@@ -61,6 +61,8 @@ static const struct tui_binding bindings[] = {
 	{ TUI_SCR_SNAPSHOTS, '\r', TUI_CMD_ENTER, NULL },
 
 	{ TUI_SCR_TRIALS, 't', TUI_CMD_RUN, N_("run the trials of the marked candidates") },
+	{ TUI_SCR_TRIALS, 'p', TUI_CMD_PROVE, N_("proof: mount the highlighted candidate read-only and list its files") },
+	{ TUI_SCR_TRIALS, 'v', TUI_CMD_VIEW, N_("view the last proof again") },
 	{ TUI_SCR_TRIALS, KEY_ENTER, TUI_CMD_LOG, N_("open the checker log of the result") },
 	{ TUI_SCR_TRIALS, '\n', TUI_CMD_LOG, NULL },
 	{ TUI_SCR_TRIALS, '\r', TUI_CMD_LOG, NULL },

@@ -10,6 +10,7 @@
 
 #include "core/i18n.h"
 #include "core/msg.h"
+#include "core/text.h"
 #include "core/units.h"
 #include "probes/md.h"
 #include "probes/probe.h"
@@ -183,7 +184,7 @@ static void devices_draw(struct tui_app *a, int top, int rows)
 		tui_put(y, 0, COLS, attr, true, "");
 		tui_put(y, 0, 4, attr, false, d->selected ? "[x]" : "[ ]");
 		snprintf(name, sizeof(name), "%s%s", d->depth ? "  " : "", d->name);
-		tui_put(y, 4, wname, attr, false, tui_fit(name, wname, fit, sizeof(fit)));
+		tui_put(y, 4, wname, attr, false, rr_text_mid(name, wname, fit, sizeof(fit)));
 		tui_put(y, 4 + wname + 1, wsize, attr, false, rr_format_size(d->size, size, sizeof(size)));
 		if (wmodel) {
 			snprintf(name, sizeof(name), "%s%s%s", d->model, d->serial[0] ? " " : "", d->serial);

@@ -15,6 +15,7 @@
 #include "core/i18n.h"
 #include "core/journal.h"
 #include "core/msg.h"
+#include "core/text.h"
 #include "ui/tui/tui.h"
 
 static struct rr_journal_view view;
@@ -56,6 +57,9 @@ static int state_attr(enum rr_step_state s)
 	}
 }
 
+/* #, state, action, time, resources */
+static const int col_w[5] = { 5, 9, 13, 19, 0 };
+
 static void journal_draw(struct tui_app *a, int top, int rows)
 {
 	char buf[1024], fit[1024];
@@ -75,9 +79,12 @@ static void journal_draw(struct tui_app *a, int top, int rows)
 		tui_putf(y++, 0, COLS, tui_attr(TUI_A_WARN),
 			 P_("%zu line could not be read and was skipped", "%zu lines could not be read and were skipped",
 			    view.bad_lines), view.bad_lines);
-	tui_put(y, 0, COLS, tui_attr(TUI_A_HEAD), true, "");
-	tui_putf(y++, 0, COLS, tui_attr(TUI_A_HEAD), "%-5s %-8s %-10s %-21s %s", "#", _("State"), _("Action"), _("Time"),
-		 _("Resources"));
+	{
+		const char *cells[5] = { "#", _("State"), _("Action"), _("Time (UTC)"), _("Resources") };
+
+		tui_put(y, 0, COLS, tui_attr(TUI_A_HEAD), true, "");
+		tui_put(y++, 0, COLS, tui_attr(TUI_A_HEAD), false, rr_text_cols(buf, sizeof(buf), cells, col_w, 5));
+	}
 	list_rows = (rows - 3) / 2;
 	if (list_rows > (int)view.nsteps)
 		list_rows = (int)view.nsteps;
@@ -89,10 +96,24 @@ static void journal_draw(struct tui_app *a, int top, int rows)
 			      json_object_array_length(st->resources) : 0;
 		int attr = i == list.cur ? tui_attr(TUI_A_CURSOR) : TUI_PLAIN;
 
+		char seq[32], when[32], res[32];
+		const char *cells[3];
+
+		snprintf(seq, sizeof(seq), "%" PRIu64, st->seq);
+		/* "2026-11-22T06:34:58.015Z" -> "2026-11-22 06:34:58" */
+		snprintf(when, sizeof(when), "%.19s", st->time ? st->time : "");
+		if (when[10] == 'T')
+			when[10] = ' ';
+		snprintf(res, sizeof(res), "%zu", nres);
 		tui_put(y, 0, COLS, attr, true, "");
-		tui_putf(y, 0, 6, attr, "%-5" PRIu64, st->seq);
-		tui_put(y, 6, 8, i == list.cur ? attr : state_attr(st->state), false, rr_step_state_name(st->state));
-		tui_putf(y, 15, COLS - 15, attr, "%-10s %-21s %zu", st->action, st->time ? st->time : "", nres);
+		tui_put(y, 0, col_w[0], attr, false, seq);
+		tui_put(y, col_w[0] + 1, col_w[1], i == list.cur ? attr : state_attr(st->state), false,
+			rr_step_state_name(st->state));
+		cells[0] = st->action;
+		cells[1] = when;
+		cells[2] = res;
+		tui_put(y, col_w[0] + col_w[1] + 2, COLS - col_w[0] - col_w[1] - 2, attr, false,
+			rr_text_cols(buf, sizeof(buf), cells, col_w + 2, 3));
 		y++;
 	}
 	/* What the step under the cursor is about: its commands. */

@@ -20,6 +20,27 @@ static struct rr_candidate edit;
 static int saved[RR_CAND_MAX_SLOTS];	/* the member a missing slot had */
 static struct tui_list slot_list;
 
+int tui_cand_on_overlays(struct tui_app *a, const struct rr_candidate *c, const struct rr_overlay *ovs, size_t nov,
+			 struct rr_candidate *out)
+{
+	*out = *c;
+	out->reasons = NULL;
+	out->nreasons = 0;
+	for (unsigned s = 0; s < c->ndisks; s++) {
+		int m = c->slot[s], found = -1;
+
+		if (m == RR_CAND_MISSING)
+			continue;
+		for (size_t k = 0; k < nov; k++)
+			if (!strcmp(ovs[k].member, a->devs[a->members[m]].path))
+				found = (int)k;
+		if (found < 0)
+			return -ENOENT;
+		out->slot[s] = found;
+	}
+	return 0;
+}
+
 void tui_candidate_line(struct tui_app *a, const struct rr_candidate *c, char *buf, size_t n)
 {
 	char lay[64], m[256];

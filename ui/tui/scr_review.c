@@ -10,6 +10,7 @@
 
 #include "core/i18n.h"
 #include "core/msg.h"
+#include "core/text.h"
 #include "probes/md.h"
 #include "probes/probe.h"
 #include "ui/tui/tui.h"
@@ -251,7 +252,7 @@ static void review_draw(struct tui_app *a, int top, int rows)
 		int base = i == list.cur && !pane_focus ? tui_attr(TUI_A_CURSOR) : TUI_PLAIN;
 
 		tui_put(y, 0, COLS, base, true, i == list.cur ? ">" : "");
-		tui_put(y, 2, wdev, base, false, tui_fit(name_of(a, i), wdev, fit, sizeof(fit)));
+		tui_put(y, 2, wdev, base, false, rr_text_mid(name_of(a, i), wdev, fit, sizeof(fit)));
 		x = 2 + wdev + 1;
 		for (int c = 0; c < NCOL; c++) {
 			char v[128];

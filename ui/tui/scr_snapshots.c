@@ -1,6 +1,7 @@
 /* Screen 5, snapshots: the session's stack as a tree -- each original
  * member, its snapshot and COW file with a live fill gauge, the arrays
- * assembled on the snapshots and the volumes mapped above them.  'o'
+ * assembled on the snapshots, the volumes mapped above them and their
+ * filesystems.  'o'
  * stacks snapshots over the selected members, 'A' assembles the current
  * candidate; both after saying exactly what they write. */
 #include <curses.h>
@@ -11,12 +12,15 @@
 #include <string.h>
 
 #include "actions/assemble.h"
+#include "actions/backend.h"
 #include "actions/layers.h"
 #include "actions/overlay.h"
 #include "core/i18n.h"
 #include "core/journal.h"
 #include "core/msg.h"
+#include "core/text.h"
 #include "core/units.h"
+#include "probes/fstype.h"
 #include "ui/tui/tui.h"
 
 struct row {
@@ -46,9 +50,59 @@ static void add_row(int depth, const struct rr_overlay *snap, const char *fmt, .
 	va_end(ap);
 }
 
+static const char *jstr(json_object *o, const char *k)
+{
+	json_object *x;
+
+	return o && json_object_object_get_ex(o, k, &x) && json_object_is_type(x, json_type_string)
+		? json_object_get_string(x) : NULL;
+}
+
+/* The loop devices an overlay step attached (image members, COW files). */
+static void loop_rows(const struct rr_journal_view *v, const struct rr_overlay *ov)
+{
+	for (size_t i = 0; i < v->nsteps; i++) {
+		const struct rr_step *st = &v->steps[i];
+		json_object *x;
+
+		if (strcmp(st->action, "overlay") || st->state != RR_STEP_DONE || !st->resources ||
+		    !json_object_object_get_ex(st->args, "index", &x) || (unsigned)json_object_get_int(x) != ov->index)
+			continue;
+		for (size_t k = 0; k < json_object_array_length(st->resources); k++) {
+			json_object *res = json_object_array_get_idx(st->resources, k), *ro;
+			const char *type = jstr(res, "type"), *dev = jstr(res, "device"), *back = jstr(res, "backing");
+
+			if (!type || strcmp(type, "loop") || !dev || !back)
+				continue;
+			json_object_object_get_ex(res, "read_only", &ro);
+			add_row(1, NULL, ro && json_object_get_boolean(ro) ? _("loop %s over %s, read-only")
+				: _("loop %s over %s"), dev, tui_short(back));
+		}
+	}
+}
+
+/* A volume's filesystem, as libblkid sees it now. */
+static void fs_row(int depth, const char *dev)
+{
+	struct rr_fsid id;
+
+	if (rr_fs_identify(dev, &id) < 0)
+		add_row(depth, NULL, "%s", _("(cannot be read)"));
+	else if (!id.type[0])
+		add_row(depth, NULL, "%s", _("no filesystem signature"));
+	else if (id.label[0])
+		add_row(depth, NULL, "%s \"%s\" (%s)", id.type, id.label, id.usage);
+	else
+		add_row(depth, NULL, "%s (%s)", id.type, id.usage);
+}
+
+/* The tree: each member -> its loop devices -> its snapshot and COW;
+ * then each array assembled on the snapshots -> its partitions and
+ * logical volumes -> the filesystem on each. */
 static void reload(struct tui_app *a)
 {
 	struct rr_journal_view v;
+	int have_view;
 
 	free(ovs);
 	free(rows);
@@ -58,11 +112,14 @@ static void reload(struct tui_app *a)
 	if (!a->sess)
 		return;
 	rr_overlay_list(a->sess, &ovs, &nov);
+	have_view = rr_journal_read(a->journal_path, &v) == 0;
 	for (size_t i = 0; i < nov; i++) {
-		add_row(0, NULL, _("%s (original, opened read-only)"), ovs[i].member);
-		add_row(1, &ovs[i], _("snapshot %s, copy-on-write file %s"), ovs[i].dev, ovs[i].cow);
+		add_row(0, NULL, _("%s (original, opened read-only)"), tui_short(ovs[i].member));
+		if (have_view)
+			loop_rows(&v, &ovs[i]);
+		add_row(1, &ovs[i], _("snapshot %s, COW %s"), ovs[i].dev, tui_short(ovs[i].cow));
 	}
-	if (rr_journal_read(a->journal_path, &v) < 0)
+	if (!have_view)
 		return;
 	for (size_t i = 0; i < v.nsteps; i++) {
 		struct rr_step *st = &v.steps[i];
@@ -73,12 +130,18 @@ static void reload(struct tui_app *a)
 		    !json_object_object_get_ex(st->args, "device", &dev))
 			continue;
 		json_object_object_get_ex(st->args, "via", &via);
-		add_row(2, NULL, _("array %s (%s, journal step %" PRIu64 ")"), json_object_get_string(dev),
+		add_row(0, NULL, _("array %s (%s, journal step %" PRIu64 ") on the snapshots"), tui_short(json_object_get_string(dev)),
 			via ? json_object_get_string(via) : "?", st->seq);
 		if (rr_layers_from_journal(a->sess, st->seq, &l) == 0) {
-			for (size_t k = 1; k < l.nvols; k++)
-				add_row(3, NULL, "%s: %s", l.vols[k].what, l.vols[k].dev);
+			/* the first volume is the array itself */
+			fs_row(1, json_object_get_string(dev));
+			for (size_t k = 1; k < l.nvols; k++) {
+				add_row(1, NULL, "%s: %s", l.vols[k].what, tui_short(l.vols[k].dev));
+				fs_row(2, l.vols[k].dev);
+			}
 			rr_layers_free(&l);
+		} else {
+			fs_row(1, json_object_get_string(dev));
 		}
 	}
 	rr_journal_view_free(&v);
@@ -95,7 +158,7 @@ static void snapshots_draw(struct tui_app *a, int top, int rows_avail)
 	int y = top + 1, list_rows = rows_avail - 2;
 
 	tui_put(top, 0, COLS, TUI_PLAIN, false,
-		_("The stack: original -> snapshot + COW file -> array -> partitions/LVs. o: snapshots, A: assemble."));
+		_("member -> loop -> snapshot+COW; array -> volume -> fs. o: snapshots, A: assemble"));
 	if (tui_need_dm(a, top + 1, rows_avail - 1))
 		return;
 	if (!a->sess) {
@@ -115,7 +178,8 @@ static void snapshots_draw(struct tui_app *a, int top, int rows_avail)
 
 		if (w->depth)
 			tui_put(y, x - 3, 3, attr, false, "`- ");
-		tui_put(y, x, COLS - x - gw - 1, attr, true, tui_fit(w->text, COLS - x - gw - 1, fit, sizeof(fit)));
+		/* cut in the middle: the end of a path names the file */
+		tui_put(y, x, COLS - x - gw - 1, attr, true, rr_text_mid(w->text, COLS - x - gw - 1, fit, sizeof(fit)));
 		if (w->snap) {
 			uint64_t used, total;
 			int r2 = rr_overlay_fill(w->snap, &used, &total);
@@ -192,27 +256,6 @@ static void ask_overlay(struct tui_app *a)
 	free(text);
 }
 
-/* The candidate's slots point at members; assemble wants overlays. */
-static int to_overlays(struct tui_app *a, const struct rr_candidate *c, struct rr_candidate *out)
-{
-	*out = *c;
-	out->reasons = NULL;
-	out->nreasons = 0;
-	for (unsigned s = 0; s < c->ndisks; s++) {
-		int m = c->slot[s], found = -1;
-
-		if (m == RR_CAND_MISSING)
-			continue;
-		for (size_t k = 0; k < nov; k++)
-			if (!strcmp(ovs[k].member, a->devs[a->members[m]].path))
-				found = (int)k;
-		if (found < 0)
-			return -ENOENT;
-		out->slot[s] = found;
-	}
-	return 0;
-}
-
 static void assemble_done(struct tui_app *a, bool ok, const char *in)
 {
 	struct rr_candidate c;
@@ -221,14 +264,26 @@ static void assemble_done(struct tui_app *a, bool ok, const char *in)
 
 	if (!ok)
 		return;
-	if (to_overlays(a, &a->cands[a->cur_cand], &c) < 0) {
+	if (tui_cand_on_overlays(a, &a->cands[a->cur_cand], ovs, nov, &c) < 0) {
 		tui_status(a, "%s", _("a member of this candidate has no snapshot yet: press o first"));
 		return;
 	}
-	if (rr_assemble(a->sess, ovs, nov, &c, a->via, &as, msg, sizeof(msg)) < 0)
+	if (rr_assemble(a->sess, ovs, nov, &c, a->via, &as, msg, sizeof(msg)) < 0) {
 		tui_status(a, "%s", msg);
-	else
-		tui_status(a, _("assembled %s (%s) on the snapshots"), as.dev, tui_via_name(as.via));
+	} else {
+		struct rr_layers l;
+
+		/* the partitions and logical volumes on it, as dm linear
+		 * devices from our own decoders (read-only, like the array) */
+		if (rr_layers_map(a->sess, as.dev, as.seq, &l, msg, sizeof(msg)) < 0) {
+			tui_status(a, _("assembled %s (%s); its volumes could not be mapped: %s"), tui_short(as.dev),
+				   tui_via_name(as.via), msg);
+		} else {
+			tui_status(a, P_("assembled %s (%s) on the snapshots, %zu volume", "assembled %s (%s) on the snapshots, %zu volumes",
+					 l.nvols), tui_short(as.dev), tui_via_name(as.via), l.nvols);
+			rr_layers_free(&l);
+		}
+	}
 	reload(a);
 }
 
@@ -241,20 +296,27 @@ static void ask_assemble(struct tui_app *a)
 		tui_status(a, "%s", _("no candidate: choose one on the orders screen (4)"));
 		return;
 	}
-	if (to_overlays(a, &a->cands[a->cur_cand], &c) < 0) {
+	if (tui_cand_on_overlays(a, &a->cands[a->cur_cand], ovs, nov, &c) < 0) {
 		tui_status(a, "%s", _("a member of this candidate has no snapshot yet: press o first"));
 		return;
 	}
 	tui_candidate_line(a, &a->cands[a->cur_cand], line, sizeof(line));
-	if (a->via == RR_VIA_MDADM)
+	if (a->backend == RR_BACKEND_USERSPACE)
+		text = rr_xasprintf(_("Candidate %s.\nIn userspace: the array is served as a file through FUSE in "
+				      "%s/mnt-aN, read-only, reading the members through their copy-on-write "
+				      "stores; nothing is written. Its partitions and logical volumes are served "
+				      "there too. Journaled in %s/journal.jsonl."), line, tui_short(a->sess->dir),
+				    tui_short(a->sess->dir));
+	else if (a->via == RR_VIA_MDADM)
 		text = rr_xasprintf(_("Candidate %s.\nmdadm --create --assume-clean over the snapshots: new md "
 				      "superblocks are written into the copy-on-write files in %s, never to the "
-				      "members. Journaled in %s/journal.jsonl."), line, tui_short(a->sess->dir), tui_short(a->sess->dir));
+				      "members; its partitions and logical volumes are mapped read-only. Journaled in %s/journal.jsonl."),
+				    line, tui_short(a->sess->dir), tui_short(a->sess->dir));
 	else
 		text = rr_xasprintf(_("Candidate %s.\nRoute %s: a device-mapper raid table over the snapshots, which "
 				      "writes nothing at all (with auto, mdadm is used when dm-raid cannot express "
-				      "the layout: then new superblocks go into the copy-on-write files in %s). "
-				      "Journaled in %s/journal.jsonl."), line, tui_via_name(a->via), tui_short(a->sess->dir),
+				      "the layout: then new superblocks go into the copy-on-write files in %s); its "
+				      "partitions and logical volumes are mapped read-only. Journaled in %s/journal.jsonl."), line, tui_via_name(a->via), tui_short(a->sess->dir),
 				    tui_short(a->sess->dir));
 	tui_confirm(a, _("Assemble on the snapshots?"), text, assemble_done);
 	free(text);

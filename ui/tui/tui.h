@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "actions/assemble.h"
+#include "actions/overlay.h"
 #include "actions/trial.h"
 #include "core/candidate.h"
 #include "core/member.h"
@@ -61,7 +62,7 @@ enum tui_cmd {
 	TUI_CMD_MOVE_UP, TUI_CMD_MOVE_DOWN, TUI_CMD_MISSING, TUI_CMD_EDIT,
 	TUI_CMD_LEVEL, TUI_CMD_CHUNK, TUI_CMD_LAYOUT, TUI_CMD_METADATA, TUI_CMD_OFFSET,
 	TUI_CMD_ROUTE,
-	TUI_CMD_OVERLAY, TUI_CMD_ASSEMBLE, TUI_CMD_RUN, TUI_CMD_LOG,
+	TUI_CMD_OVERLAY, TUI_CMD_ASSEMBLE, TUI_CMD_RUN, TUI_CMD_LOG, TUI_CMD_PROVE, TUI_CMD_VIEW,
 	TUI_CMD_UNDO, TUI_CMD_UNDO_ALL, TUI_CMD_SAVE, TUI_CMD_EXPORT,
 	TUI_NCMD
 };
@@ -275,7 +276,13 @@ void tui_candidates_free(struct rr_candidate *c, size_t n);
 /* Shared by the screens. */
 void tui_member_label(struct tui_app *a, int slot_member, char *buf, size_t n);
 const char *tui_via_name(enum rr_via v);
+/* The route assemblies take here: the chosen one, or "userspace". */
+const char *tui_route_name(const struct tui_app *a);
 void tui_candidate_line(struct tui_app *a, const struct rr_candidate *c, char *buf, size_t n);
+/* c with its slots naming the session's overlays (indexes into ovs)
+ * instead of the chosen members; -ENOENT when a member has none. */
+int tui_cand_on_overlays(struct tui_app *a, const struct rr_candidate *c, const struct rr_overlay *ovs, size_t nov,
+			 struct rr_candidate *out);
 /* What the screens that need device-mapper show without it. */
 bool tui_need_dm(struct tui_app *a, int top, int rows);
 

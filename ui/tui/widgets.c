@@ -14,6 +14,7 @@
 
 #include "core/i18n.h"
 #include "core/msg.h"
+#include "core/text.h"
 #include "ui/tui/tui.h"
 
 static int attrs[TUI_NATTR];
@@ -56,37 +57,9 @@ int tui_attr(enum tui_attr k)
 	return attrs[k];
 }
 
-/* Next character of a UTF-8 string as a wide char and its width; bytes
- * the locale cannot decode show as '?'. */
-static size_t next_wc(const char *s, wchar_t *wc, int *w)
-{
-	mbstate_t st;
-	size_t r;
-
-	memset(&st, 0, sizeof(st));
-	r = mbrtowc(wc, s, MB_CUR_MAX, &st);
-	if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
-		*wc = L'?';
-		r = 1;
-	}
-	*w = wcwidth(*wc);
-	if (*w < 0) {
-		*wc = L'?';
-		*w = 1;
-	}
-	return r;
-}
-
 int tui_width(const char *s)
 {
-	int total = 0, w;
-	wchar_t wc;
-
-	while (*s) {
-		s += next_wc(s, &wc, &w);
-		total += w;
-	}
-	return total;
+	return rr_text_width(s);
 }
 
 int tui_put(int y, int x, int w, int attr, bool pad, const char *s)
@@ -101,7 +74,7 @@ int tui_put(int y, int x, int w, int attr, bool pad, const char *s)
 	if (x + w > COLS)
 		w = COLS - x;
 	while (*s && k + 1 < sizeof(buf) / sizeof(buf[0])) {
-		size_t r = next_wc(s, &wc, &cw);
+		size_t r = rr_text_next(s, &wc, &cw);
 
 		if (wc == L'\t' || wc == L'\n') {
 			wc = L' ';
@@ -136,28 +109,11 @@ int tui_putf(int y, int x, int w, int attr, const char *fmt, ...)
 
 const char *tui_fit(const char *s, int w, char *buf, size_t n)
 {
-	size_t len = 0;
-	int used = 0, cw;
-	wchar_t wc;
-
-	if (tui_width(s) <= w) {
+	if (rr_text_width(s) <= w) {
 		snprintf(buf, n, "%s", s);
 		return buf;
 	}
-	while (*s) {
-		size_t r = next_wc(s, &wc, &cw);
-
-		if (used + cw > w - 1 || len + r + 2 > n)
-			break;
-		memcpy(buf + len, s, r);
-		len += r;
-		used += cw;
-		s += r;
-	}
-	if (w > 0 && len + 2 <= n)
-		buf[len++] = '~';
-	buf[len] = 0;
-	return buf;
+	return rr_text_pad(s, w, buf, n);
 }
 
 size_t tui_wrap(const char *s, int w, char ***lines)
@@ -173,7 +129,7 @@ size_t tui_wrap(const char *s, int w, char ***lines)
 		wchar_t wc;
 
 		while (*p && *p != '\n') {
-			size_t r = next_wc(p, &wc, &cw);
+			size_t r = rr_text_next(p, &wc, &cw);
 
 			if (used + cw > w)
 				break;
@@ -277,7 +233,7 @@ void tui_pad_draw(char **lines, size_t n, size_t first, int top, int left, int r
 		wchar_t wc;
 
 		while (*s && k + 1 < 512) {
-			size_t r = next_wc(s, &wc, &cw);
+			size_t r = rr_text_next(s, &wc, &cw);
 
 			if (wc == L'\t') {
 				wc = L' ';

@@ -35,13 +35,17 @@ PY
 
 n=0
 for fp in overlay.intent overlay.origin-loop overlay.cow-loop overlay.snapshot \
-          assemble.intent assemble.linear assemble.raid layers.device fsck.intent; do
+          assemble.intent assemble.linear assemble.raid layers.device fsck.intent prove.mounted; do
 	for how in undo cleanup; do
 		n=$((n + 1))
 		S=$SCN_DIR/s$n
 		stage=${fp%%.*}
 		rc=0
-		if [ "$stage" = overlay ]; then
+		if [ "$stage" = prove ]; then
+			# trial --prove: killed while an LV is mounted for the proof
+			RAIDRESCUE_FAILPOINT=$fp "$RR_BIN" trial --prove --top 1 --session "$S" "${imgs[@]}" >/dev/null || rc=$?
+			grep -qF "$S/proof-" /proc/self/mountinfo || fail "the crash at $fp left no proof mount to clean"
+		elif [ "$stage" = overlay ]; then
 			RAIDRESCUE_FAILPOINT=$fp "$RR_BIN" overlay --session "$S" "${imgs[@]}" || rc=$?
 		else
 			"$RR_BIN" overlay --session "$S" "${imgs[@]}" >/dev/null
@@ -66,6 +70,7 @@ for fp in overlay.intent overlay.origin-loop overlay.cow-loop overlay.snapshot \
 		left=$(losetup -n -O BACK-FILE | grep -c rrcow || true)
 		assert_eq "$left" 0 "no COW loop left after $fp ($how)"
 		[ -z "$(awk '/^md2[0-9][0-9]/' /proc/mdstat)" ] || fail "md array left after $fp ($how)"
+		! grep -qF "$S/" /proc/self/mountinfo || fail "a mount of the session is left after $fp ($how)"
 	done
 done
 scn_check_originals

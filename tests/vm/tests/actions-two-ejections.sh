@@ -76,7 +76,8 @@ got=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["candidates"][
 assert_eq "$got" "$want" "plan ranks the true order first (later-ejected in, first-ejected missing)"
 
 # trial: every proposal assembled and checked; the truth comes out on top.
-"$RR_BIN" trial --json --top 2 --session "$SCN_DIR/trial" "$M"/member*.img > "$SCN_DIR/trial.json"
+# --prove: the best is assembled once more and its LVs listed read-only.
+"$RR_BIN" trial --json --prove --top 2 --session "$SCN_DIR/trial" "$M"/member*.img > "$SCN_DIR/trial.json"
 python3 - "$SCN_DIR/trial.json" "$want" <<'PY' || fail "trial did not rank the truth first: $(cat "$SCN_DIR/trial.json")"
 import json, sys
 c = json.load(open(sys.argv[1]))["candidates"]
@@ -88,6 +89,29 @@ assert len(lvs) == 3 and all(f["result"] == "clean" for f in lvs), lvs
 assert len(c) == 2 and c[1]["trial_score"] < best["trial_score"], [x["trial_score"] for x in c]
 PY
 ok "trial: the true order first with all LVs clean, the alternative below it"
+python3 - "$SCN_DIR/trial.json" "$want" "$SCN_TRUTH/content" <<'PY' || fail "trial --prove: $(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])).get("proof"), indent=1))' "$SCN_DIR/trial.json")"
+import collections, json, os, sys
+p = json.load(open(sys.argv[1]))["proof"]
+order = " ".join((x or "missing").split("/")[-1] for x in p["candidate"]["order"]) + " "
+assert order == sys.argv[2], ("the proof is not of the best", order)
+assert p["assembled"], p
+lvs = {f["what"].split("/")[-1]: f for f in p["filesystems"] if f["what"].startswith("LV ")}
+assert sorted(lvs) == ["home", "root", "var"], sorted(lvs)
+for lv, f in lvs.items():
+    assert f["method"] == "mount", (lv, f.get("method"), f.get("note"))
+    # what the scenario wrote: files per top-level directory
+    want = collections.Counter()
+    for line in open(os.path.join(sys.argv[3], lv + ".sha256")):
+        want[line[66:].strip()[2:].split("/")[0]] += 1
+    got = {e["name"]: e for e in f["top_level"]}
+    assert set(got) == set(want) | {"lost+found"}, (lv, sorted(got), sorted(want))
+    for d, n in want.items():
+        assert got[d]["kind"] == "directory" and got[d]["entries"] == n, (lv, d, got[d], n)
+    assert 0 < f["used"] < f["bytes"], f
+    print(lv, "listed by mount:", sorted(got))
+PY
+ok "trial --prove: the best candidate's LVs mounted read-only, their top level is what was written"
+assert_eq "$(grep -cF "$SCN_DIR/trial/proof-" /proc/self/mountinfo || true)" 0 "no proof mount left"
 assert_eq "$(ours | wc -l)" 5 "trials leave only the overlays"
 assert_ok "undo the trial session" "$RR_BIN" undo --session "$SCN_DIR/trial" --all
 assert_eq "$(ours | wc -l)" 0 "nothing left"

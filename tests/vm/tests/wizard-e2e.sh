@@ -71,6 +71,8 @@ wait_for() {
 # the title line says which screen is up
 wait_screen() { wait_for "^ raidrescue [^ ]+ — $1\$" "${2:-30}" "$3"; }
 screen_has() { grep -Eq -- "$1" "$SCREEN"; }
+# the words of the dialog on the screen, joined across its wrapped lines
+dialog_has() { sed -n 's/^[^|]*| \(.*[^ ]\) *|.*$/\1/p' "$SCREEN" | tr '\n' ' ' | grep -Eq -- "$1"; }
 # the status line (second to last)
 status_line() { tail -n 2 "$SCREEN" | head -n 1 | sed 's/ *$//'; }
 
@@ -169,6 +171,10 @@ for d in $(ours); do
 done
 ok "each is a dm snapshot"
 assert_eq "$(grep -c '`- snapshot ' "$SCREEN")" 5 "the stack shows five snapshots"
+assert_eq "$(grep -cE '`- loop /dev/loop[0-9]+ over members/member[0-4]\.img, read-only' "$SCREEN")" 5 \
+	"the stack shows each image's read-only loop device"
+assert_eq "$(grep -cE '`- loop /dev/loop[0-9]+ over session/m[0-4]\.rrcow$' "$SCREEN")" 5 \
+	"the stack shows each COW file's loop device"
 
 # 6 Trials: run the two marked candidates; candidate 1 has its three LVs
 # clean, the wrong choice (the later-ejected member missing) does not.
@@ -181,8 +187,12 @@ assert_ok "the dialog lists candidate 1" screen_has '\| 1\. raid5 '
 assert_ok "the dialog lists candidate 2" screen_has '\| 2\. raid5 '
 keys y
 wait_for '^(trials finished|trials stopped|a teardown failed|the session has no snapshots|cannot start)' 480 trials-done
-assert_eq "$(status_line)" "trials finished" "the trials finished"
-lvrow() { grep -E "^$1 +LV [^ ]+/(root|home|var) " "$SCREEN" || true; }
+assert_eq "$(status_line)" "trials finished: candidate 1 is the best; p lists its files as proof" \
+	"the trials finished and name candidate 1 the best"
+lvrow() { grep -E "^$1\*? +LV [^ ]+/(root|home|var) " "$SCREEN" || true; }
+assert_ok "the best candidate's rows are starred" screen_has '^1\* +LV '
+! screen_has '^2\* ' || fail "candidate 2 is starred too"
+ok "only candidate 1 is starred"
 echo "candidate 1:"; lvrow 1
 echo "candidate 2:"; lvrow 2
 assert_eq "$(lvrow 1 | wc -l)" 3 "candidate 1: three LVs checked"
@@ -193,6 +203,44 @@ ok "candidate 2 (the later-ejected member missing) shows errors"
 assert_eq "$(ours | wc -l)" 5 "the trials leave only the five snapshots"
 [ -z "$(awk '/^md[0-9]+ :/' /proc/mdstat)" ] || fail "the trials left an md array: $(cat /proc/mdstat)"
 ok "the trials leave no md array"
+
+# The proof: p on the best candidate (the cursor is on its first row)
+# assembles it again, mounts each LV read-only and lists the top level;
+# what is listed is what the scenario wrote there.
+keys p
+wait_for 'List the files of this candidate\?' 30 prove-dialog
+assert_ok "the proof dialog names candidate 1" screen_has '\| Candidate 1: raid5 '
+assert_ok "the proof dialog says read-only without journal replay" \
+	dialog_has 'mount each filesystem read-only without journal replay'
+keys y
+wait_for '^ raidrescue [^ ]+ — Proof: candidate 1, read-only$' 300 proof
+for lv in root home var; do
+	assert_ok "LV $lv listed through a read-only mount" \
+		screen_has "^LV vg_rr/$lv \(ext4 \"$lv\"\), listed by mount: 3 entries at the top level"
+	for dir in $(cut -c67- "$SCN_TRUTH/content/$lv.sha256" | sed 's#^\./##' | cut -d/ -f1 | sort -u); do
+		n=$(cut -c67- "$SCN_TRUTH/content/$lv.sha256" | grep -c "^\./$dir/")
+		assert_ok "LV $lv: $dir/ listed with its $n files" screen_has "^    dir +[0-9-]+ [0-9:]+ +$n entries +$dir/$"
+	done
+done
+[ -z "$(grep -F "$S/proof-" /proc/self/mountinfo)" ] || fail "a proof mount is left: $(grep -F "$S/" /proc/self/mountinfo)"
+ok "nothing is left mounted after the proof"
+assert_eq "$(ours | wc -l)" 5 "the proof leaves only the five snapshots"
+keys q
+wait_screen Trials 30 trials-after-proof
+
+# 5 again: A assembles candidate 1 and maps its LVs; the tree shows the
+# array, each LV and the ext4 on it.
+keys 5
+wait_screen Snapshots 30 snapshots-again
+keys A
+wait_for 'Assemble on the snapshots\?' 30 assemble-dialog
+keys y
+wait_for '^assembled .* on the snapshots, 4 volumes$' 120 assembled
+assert_ok "the tree shows the array" screen_has '^  array /dev/(mapper/rr-|md)[^ ]* \((dm-raid|mdadm), journal step [0-9]+\) on the snapshots'
+for lv in root home var; do
+	assert_ok "the tree shows LV $lv" screen_has "^  \`- LV vg_rr/$lv: /dev/mapper/rr-$sid-"
+done
+assert_eq "$(grep -cE '^     `- ext4 "(root|home|var)" \(filesystem\)' "$SCREEN")" 3 "and the ext4 on each LV"
 
 # 7 Journal: undo every step (a confirmation naming what goes).
 keys 7
