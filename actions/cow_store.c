@@ -25,6 +25,7 @@
 struct rr_cow_store {
 	int fd;
 	int writable;
+	int deferred;		/* no flush until close (rr_cow_store_defer) */
 	uint32_t valid;
 	unsigned chunk_sectors;
 	uint64_t chunk_bytes;
@@ -129,26 +130,6 @@ static int write_header(struct rr_cow_store *cs)
 	return rr_pwrite_exact(cs->fd, h, sizeof(h), 0);
 }
 
-static int fsync_parent(const char *path)
-{
-	char *dir = rr_xstrdup(path), *slash = strrchr(dir, '/');
-	int fd, r = 0;
-
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		strcpy(dir, ".");
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0)
-		r = -errno;
-	if (fd >= 0)
-		close(fd);
-	free(dir);
-	return r;
-}
-
 static struct rr_cow_store *alloc_store(unsigned chunk_sectors)
 {
 	struct rr_cow_store *cs = rr_xcalloc(1, sizeof(*cs));
@@ -208,7 +189,7 @@ int rr_cow_store_create(const char *path, unsigned chunk_sectors, uint64_t size_
 		r = -errno;
 		goto fail;
 	}
-	r = fsync_parent(path);
+	r = rr_fsync_dir_of(path);
 	if (r < 0)
 		goto fail;
 	*out = cs;
@@ -316,8 +297,8 @@ static int commit(struct rr_cow_store *cs)
 	int r, full = cs->filled == cs->epa;
 
 	if (cs->filled == cs->committed && !full)
-		return fdatasync(cs->fd) < 0 ? -errno : 0;
-	if (fdatasync(cs->fd) < 0)
+		return !cs->deferred && fdatasync(cs->fd) < 0 ? -errno : 0;
+	if (!cs->deferred && fdatasync(cs->fd) < 0)
 		return -errno;
 	rr_failpoint("cow-store.data-synced");
 	if (full) {
@@ -337,7 +318,7 @@ static int commit(struct rr_cow_store *cs)
 	r = rr_pwrite_exact(cs->fd, cs->area, cs->chunk_bytes, area_location(cs, cs->current_area) * cs->chunk_bytes);
 	if (r < 0)
 		return r;
-	if (fdatasync(cs->fd) < 0)
+	if (!cs->deferred && fdatasync(cs->fd) < 0)
 		return -errno;
 	rr_failpoint("cow-store.area-synced");
 	cs->committed = cs->filled;
@@ -422,6 +403,13 @@ int rr_cow_store_close(struct rr_cow_store *cs)
 		return 0;
 	if (cs->writable && cs->valid)
 		r = commit(cs);
+	if (r == 0 && cs->writable && cs->deferred && fdatasync(cs->fd) < 0)
+		r = -errno;
 	free_store(cs);
 	return r;
+}
+
+void rr_cow_store_defer(struct rr_cow_store *cs)
+{
+	cs->deferred = 1;
 }

@@ -92,6 +92,11 @@ int rr_cow_store_add_exception_nosync(struct rr_cow_store *cs, uint64_t old_chun
 
 /* Commit: flush data, write the pending exception entries, flush. */
 int rr_cow_store_sync(struct rr_cow_store *cs);
+/* No flush at all until close, which flushes once: for a store written
+ * under a temporary name and renamed into place after close (a crash
+ * before the rename leaves a file nobody uses), where the per-area
+ * ordering that keeps a live store consistent buys nothing. */
+void rr_cow_store_defer(struct rr_cow_store *cs);
 
 /* Mark the store invalid (valid=0 in the header), as the kernel does when
  * a snapshot overflows; the kernel then refuses to load it. */

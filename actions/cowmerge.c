@@ -391,6 +391,8 @@ static int write_undo(int origin_fd, const struct rr_cowmerge_plan *p, const cha
 		snprintf(msg, n, _("cannot create the undo store %s: %s"), partial, strerror(-r));
 		goto out;
 	}
+	/* renamed into place only once complete and flushed */
+	rr_cow_store_defer(cs);
 	buf = rr_xmalloc(BATCH > p->chunk_bytes ? BATCH : p->chunk_bytes);
 	for (uint64_t i = 0; i < p->nchunks;) {
 		uint64_t j = batch_end(map, i, p->nchunks, p->chunk_bytes), off = map[i].old_chunk * p->chunk_bytes;

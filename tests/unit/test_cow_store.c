@@ -158,9 +158,11 @@ static struct rr_cow_info *decode(const char *path)
 
 /* Our store, decoded by the probe: the exceptions, where the kernel
  * would have put them, across three metadata areas. */
-static void test_writer_vs_decoder(void **state)
+/* defer: no flush until close (the undo store of cow-merge); the file
+ * must decode the same. */
+static void writer_vs_decoder(int defer)
 {
-	char *path = tmp_path("ours.cow");
+	char *path = tmp_path(defer ? "deferred.cow" : "ours.cow");
 	const uint64_t n = 2 * EPA + 37;
 	struct rr_cow_store *cs;
 	struct rr_cow_info *info;
@@ -168,6 +170,8 @@ static void test_writer_vs_decoder(void **state)
 	struct rr_dev *d;
 
 	assert_int_equal(rr_cow_store_create(path, 8, 8u << 20, &cs), 0);
+	if (defer)
+		rr_cow_store_defer(cs);
 	for (uint64_t i = 0; i < n; i++) {
 		fill(buf, i);
 		/* origin chunks in a scattered order */
@@ -203,6 +207,18 @@ static void test_writer_vs_decoder(void **state)
 	rr_dev_close(d);
 	rr_cow_info_free(info);
 	free(path);
+}
+
+static void test_writer_vs_decoder(void **state)
+{
+	(void)state;
+	writer_vs_decoder(0);
+}
+
+static void test_writer_deferred(void **state)
+{
+	(void)state;
+	writer_vs_decoder(1);
 }
 
 /* A store too small: the kernel's room check, nothing changed. */
@@ -354,6 +370,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_store_view),
 		cmocka_unit_test(test_writer_vs_decoder),
+		cmocka_unit_test(test_writer_deferred),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_continue_kernel_store),
 		cmocka_unit_test(test_crash_ordering),
