@@ -11,7 +11,7 @@ set -u
 fails=0
 ok() { printf 'ok   %s\n' "$1"; }
 bad() { printf 'FAIL %s\n' "$1"; fails=$((fails + 1)); }
-T=$(mktemp -d); trap 'rm -rf "$T"; [ -n "${TMUX_SOCK:-}" ] && tmux -S "$TMUX_SOCK" kill-server 2>/dev/null' EXIT
+T=$(mktemp -d); [ -n "${KEEP:-}" ] && echo "kept: $T"; trap '[ -n "${KEEP:-}" ] || rm -rf "$T"; [ -n "${TMUX_SOCK:-}" ] && tmux -S "$TMUX_SOCK" kill-server 2>/dev/null' EXIT
 HERE=$RR_SRC/tests/tui
 FX=${RR_FIXTURES:-$RR_SRC/../shared/fixtures}
 
@@ -216,7 +216,7 @@ PY
 		expect_grep "$O/tree.txt" "^  \`- LV demovg/$lv: demo/mnt-a[0-9]+/demovg-$lv\$" "demo: the tree shows LV $lv"
 	done
 	n=$(grep -cE '^     `- ext4 "(home|srv|log)" \(filesystem\)' "$O/tree.txt")
-	[ "$n" -eq 3 ] && ok "demo: and the ext4 on each LV" || bad "demo: $n ext4 rows in the tree"
+	[ "$n" -eq 3 ] && ok "demo: and the ext4 on each LV" || { bad "demo: $n ext4 rows in the tree"; sed "s/^/    /" "$O/tree.txt"; }
 	expect_grep "$O/tree.txt" 'on the snapshots, 4 volumes$' "demo: the status says 4 volumes mapped"
 	expect_grep "$O/undone.txt" '^[0-9]+ steps undone' "demo: undo all"
 	grep -q " - fuse.raidrescue " /proc/self/mountinfo && grep " - fuse.raidrescue " /proc/self/mountinfo | grep -qF "$T/" &&
