@@ -118,20 +118,7 @@ int rr_overlay_member(struct rr_session *s, const char *member, const struct rr_
 
 int rr_overlay_next_index(struct rr_session *s)
 {
-	struct rr_journal_view v;
-	char *p = rr_session_file(s, "journal.jsonl");
-	int idx = 0;
-
-	/* every overlay step ever begun, failed and undone ones too: their
-	 * names (rr-SID-mN) and COW files are never reused */
-	if (rr_journal_read(p, &v) == 0) {
-		for (size_t i = 0; i < v.nsteps; i++)
-			if (!strcmp(v.steps[i].action, "overlay"))
-				idx++;
-		rr_journal_view_free(&v);
-	}
-	free(p);
-	return idx;
+	return rr_session_count_steps(s, "overlay");
 }
 
 /* The overlays are the done "overlay" steps of the journal; each backend
@@ -139,13 +126,11 @@ int rr_overlay_next_index(struct rr_session *s)
 int rr_overlay_list(struct rr_session *s, struct rr_overlay **out, size_t *n)
 {
 	struct rr_journal_view v;
-	char *p = rr_session_file(s, "journal.jsonl");
 	int r;
 
 	*out = NULL;
 	*n = 0;
-	r = rr_journal_read(p, &v);
-	free(p);
+	r = rr_session_journal(s, &v);
 	if (r < 0)
 		return r == -ENOENT ? 0 : r;
 	for (size_t i = 0; i < v.nsteps; i++) {

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "actions/dm.h"
@@ -36,10 +38,23 @@ const char *rr_dm_last_error(void)
 	return last_error;
 }
 
+/* udevd listens on /run/udev/control.  The socket file outlives a udevd
+ * that crashed or was stopped by hand, so a connection is what tells. */
 int rr_dm_udev_running(void)
 {
-	if (udev_running < 0)
-		udev_running = access("/run/udev/control", F_OK) == 0;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/run/udev/control" };
+	int fd;
+
+	if (udev_running >= 0)
+		return udev_running;
+	udev_running = 0;
+	if (access(sa.sun_path, F_OK) < 0)
+		return 0;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		udev_running = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+		close(fd);
+	}
 	return udev_running;
 }
 

@@ -344,12 +344,10 @@ json_object *rr_layers_volumes_json(const struct rr_layers *l)
 int rr_layers_from_journal(struct rr_session *s, uint64_t aseq, struct rr_layers *l)
 {
 	struct rr_journal_view v;
-	char *p = rr_session_file(s, "journal.jsonl");
 	int r, found = 0;
 
 	memset(l, 0, sizeof(*l));
-	r = rr_journal_read(p, &v);
-	free(p);
+	r = rr_session_journal(s, &v);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < v.nsteps && !found; i++) {

@@ -399,3 +399,26 @@ void rr_json_add_linef(json_object *a, const char *fmt, ...)
 		json_object_array_add(a, json_object_new_string(line));
 	free(line);
 }
+
+int rr_session_journal(const struct rr_session *s, struct rr_journal_view *v)
+{
+	char *p = rr_session_file(s, "journal.jsonl");
+	int r = rr_journal_read(p, v);
+
+	free(p);
+	return r;
+}
+
+int rr_session_count_steps(const struct rr_session *s, const char *action)
+{
+	struct rr_journal_view v;
+	int n = 0;
+
+	if (rr_session_journal(s, &v) < 0)
+		return 0;
+	for (size_t i = 0; i < v.nsteps; i++)
+		if (!strcmp(v.steps[i].action, action))
+			n++;
+	rr_journal_view_free(&v);
+	return n;
+}

@@ -36,6 +36,13 @@ void rr_session_close(struct rr_session *s);
 int rr_session_record_backend(struct rr_session *s, enum rr_backend b);
 /* Path of a file inside the session, malloc'd. */
 char *rr_session_file(const struct rr_session *s, const char *name);
+/* The session's journal, read (core/journal.h); -ENOENT when there is
+ * none yet. */
+struct rr_journal_view;
+int rr_session_journal(const struct rr_session *s, struct rr_journal_view *v);
+/* How many steps of action the journal holds, in any state (the index of
+ * the next one: names and files of failed or undone steps are not reused). */
+int rr_session_count_steps(const struct rr_session *s, const char *action);
 /* A line in session.log, time-stamped. */
 void rr_session_log(struct rr_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

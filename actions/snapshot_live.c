@@ -261,18 +261,7 @@ static int stacked_on(dev_t top, dev_t what, int depth)
 
 static int step_index(struct rr_session *s)
 {
-	struct rr_journal_view v;
-	char *p = rr_session_file(s, "journal.jsonl");
-	int idx = 0;
-
-	if (rr_journal_read(p, &v) == 0) {
-		for (size_t i = 0; i < v.nsteps; i++)
-			if (!strcmp(v.steps[i].action, ACTION))
-				idx++;
-		rr_journal_view_free(&v);
-	}
-	free(p);
-	return idx;
+	return rr_session_count_steps(s, ACTION);
 }
 
 static int make_cow(const char *path, uint64_t bytes, char *msg, size_t n)

@@ -478,11 +478,9 @@ static int undo_step(struct rr_session *s, struct rr_step *st, int verbose)
 int rr_undo(struct rr_session *s, size_t nsteps, int verbose)
 {
 	struct rr_journal_view v;
-	char *path = rr_session_file(s, "journal.jsonl");
 	int r, undone = 0;
 
-	r = rr_journal_read(path, &v);
-	free(path);
+	r = rr_session_journal(s, &v);
 	if (r < 0)
 		return r;
 	for (size_t i = v.nsteps; i-- > 0;) {
@@ -509,12 +507,10 @@ out:
 int rr_undo_seq(struct rr_session *s, uint64_t seq, int verbose)
 {
 	struct rr_journal_view v;
-	char *path = rr_session_file(s, "journal.jsonl");
 	struct rr_step *st;
 	int r;
 
-	r = rr_journal_read(path, &v);
-	free(path);
+	r = rr_session_journal(s, &v);
 	if (r < 0)
 		return r;
 	st = rr_journal_find(&v, seq);

@@ -2,7 +2,9 @@
  * environment makes the program kill itself with SIGKILL when it reaches
  * rr_failpoint("NAME"), exactly as a power cut or a kill -9 would, so the
  * tests can prove that undo and cleanup recover from every point of every
- * step.  Without the variable it costs one getenv. */
+ * step.  RAIDRESCUE_DELAY=NAME:MS[,NAME:MS...] makes it sleep there
+ * instead, to widen a race for a test.  Without the variables it costs
+ * two getenv calls. */
 #ifndef RR_FAILPOINT_H
 #define RR_FAILPOINT_H
 

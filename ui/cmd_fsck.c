@@ -20,11 +20,9 @@
 static int live_assembly(struct rr_session *s, uint64_t *seq, char *dev, size_t n)
 {
 	struct rr_journal_view v;
-	char *p = rr_session_file(s, "journal.jsonl");
 	int r;
 
-	r = rr_journal_read(p, &v);
-	free(p);
+	r = rr_session_journal(s, &v);
 	if (r < 0)
 		return r;
 	r = -ENOENT;
@@ -49,14 +47,10 @@ static int live_assembly(struct rr_session *s, uint64_t *seq, char *dev, size_t 
 static void collect_dm(struct rr_session *s, uint64_t aseq, uint64_t lseq, char ***names, size_t *n)
 {
 	struct rr_journal_view v;
-	char *p = rr_session_file(s, "journal.jsonl");
 	uint64_t seqs[2] = { aseq, lseq };
 
-	if (rr_journal_read(p, &v) < 0) {
-		free(p);
+	if (rr_session_journal(s, &v) < 0)
 		return;
-	}
-	free(p);
 	for (int k = 0; k < 2; k++) {
 		struct rr_step *st = seqs[k] ? rr_journal_find(&v, seqs[k]) : NULL;
 

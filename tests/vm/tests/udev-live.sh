@@ -30,7 +30,8 @@ settle() {
 # udevd with the distribution's rules; stopped first at the end
 mkdir -p /run/udev
 "$UDEVD" --daemon --resolve-names=never >"$SCN_DIR/udevd.log" 2>&1 || fail "systemd-udevd does not start"
-scn_defer "udevadm control --exit; sleep 1; pkill -x systemd-udevd || true"
+# stopped, and its /run/udev gone, so the next tests see no udev at all
+scn_defer "udevadm control --exit; sleep 1; pkill -x systemd-udevd || true; rm -rf /run/udev"
 for _ in $(seq 50); do [ -S /run/udev/control ] && break; sleep 0.1; done
 [ -S /run/udev/control ] || fail "systemd-udevd has no control socket"
 ok "systemd-udevd runs with $(ls /lib/udev/rules.d | wc -l) rule files (64-md-raid-assembly, 69-lvm among them)"
@@ -90,6 +91,36 @@ ok "no /dev/disk/* link points at a device of ours"
 assert_eq "$(dmsetup udevcookies 2>/dev/null | awk 'NR > 1' | wc -l)" 0 "no udev cookie left"
 
 assert_ok "undo --all with udev running" "$RR_BIN" undo --session "$S" --all
+settle
+
+# The race made wide: 3 s between attaching a member's loop and stacking
+# the snapshot on it -- time for udev's mdadm --incremental, as on a slow
+# or busy rescue machine.  The exclusive hold must win anyway.
+S2=$SCN_DIR/session-slow
+RAIDRESCUE_DELAY=overlay.origin-loop:3000 "$RR_BIN" overlay --session "$S2" "$M"/member*.img >"$SCN_DIR/slow.out" 2>&1 ||
+	{ cat "$SCN_DIR/slow.out"; for a in $(md_arrays); do mdadm --detail "/dev/$a" || true; done
+	  fail "overlay with 3 s for udev between loop and snapshot"; }
+settle
+assert_eq "$(ours | wc -l)" 5 "five snapshots, udev given 3 s at each loop"
+assert_eq "$(md_arrays | wc -l)" 0 "mdadm --incremental took none of the loops"
+[ -z "$(others)" ] || fail "udev activated devices: $(others)"
+assert_ok "undo the slow session" "$RR_BIN" undo --session "$S2" --all
+settle
+
+# udevd gone but its control socket left (crashed, or stopped by hand):
+# that is no udev -- no waiting for events that never come, nodes made
+# by libdevmapper itself.
+pkill -x systemd-udevd || true
+for _ in $(seq 50); do pgrep -x systemd-udevd >/dev/null || break; sleep 0.1; done
+[ -S /run/udev/control ] || fail "the control socket went with udevd (cannot test a stale one)"
+t0=$SECONDS
+"$RR_BIN" overlay --session "$SCN_DIR/session-stale" "$M/member0.img" >"$SCN_DIR/stale.out" 2>&1 ||
+	{ cat "$SCN_DIR/stale.out"; fail "overlay with a stale udev socket"; }
+! grep -q 'udev has not processed' "$SCN_DIR/stale.out" || fail "waited for a udev that is not there: $(cat "$SCN_DIR/stale.out")"
+[ $((SECONDS - t0)) -lt 8 ] || fail "overlay took $((SECONDS - t0)) s with a stale udev socket"
+ok "a stale /run/udev/control is not taken for a running udev ($((SECONDS - t0)) s)"
+[ -b "/dev/mapper/$(ours | head -n 1)" ] || fail "no /dev/mapper node without udev"
+assert_ok "undo the stale-socket session" "$RR_BIN" undo --session "$SCN_DIR/session-stale" --all
 settle
 assert_eq "$(ours | wc -l)" 0 "nothing of the session left"
 assert_eq "$(md_arrays | wc -l)" 0 "no md array after undo"
