@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -150,6 +151,81 @@ static json_object *overlay_undo_script(const struct rr_overlay *ov, int is_file
 	return a;
 }
 
+/* Who else holds a block device: an md array (often auto-assembled at
+ * boot from the very members an operator wants to rescue), a
+ * device-mapper device (LVM, dm-crypt, a snapshot), or a mount.  A
+ * snapshot over a device in use would fail to load, or worse, show a
+ * member that is being written.  1 with why, 0 when nobody. */
+static int in_use(dev_t rdev, char *why, size_t n)
+{
+	char path[320], name[256], line[4096];
+	struct dirent *e;
+	FILE *f;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/holders", major(rdev), minor(rdev));
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (!strncmp(e->d_name, "md", 2)) {
+			snprintf(why, n, _("in use by the md array /dev/%s (perhaps assembled at boot): stop it first "
+					   "with 'mdadm --stop /dev/%s'; raidrescue never stops an array itself"),
+				 e->d_name, e->d_name);
+		} else {
+			snprintf(path, sizeof(path), "/sys/block/%s/dm/name", e->d_name);
+			f = fopen(path, "re");
+			if (!f || !fgets(name, sizeof(name), f))
+				snprintf(name, sizeof(name), "%s", e->d_name);
+			if (f)
+				fclose(f);
+			name[strcspn(name, "\n")] = '\0';
+			snprintf(why, n, _("in use by %s (a device-mapper device: LVM, dm-crypt or a snapshot): "
+					   "deactivate it first"), name);
+		}
+		closedir(d);
+		return 1;
+	}
+	if (d)
+		closedir(d);
+	f = fopen("/proc/self/mountinfo", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned ma, mi;
+		char mp[4096];
+
+		if (sscanf(line, "%*s %*s %u:%u %*s %4095s", &ma, &mi, mp) == 3 && ma == major(rdev) &&
+		    mi == minor(rdev)) {
+			snprintf(why, n, _("mounted at %s: unmount it first"), mp);
+			fclose(f);
+			return 1;
+		}
+	}
+	if (f)
+		fclose(f);
+	return 0;
+}
+
+struct loop_use_ctx {
+	const char *real;
+	char *why;
+	size_t n;
+	int used;
+};
+
+/* An image another loop device serves: in use when that loop is. */
+static int loop_use_cb(void *ctx, const char *dev, const char *backing)
+{
+	struct loop_use_ctx *c = ctx;
+	char inner[600];
+	struct stat st;
+
+	if (strcmp(backing, c->real) || stat(dev, &st) < 0 || !in_use(st.st_rdev, inner, sizeof(inner)))
+		return 0;
+	snprintf(c->why, c->n, _("attached as %s, which is %s"), dev, inner);
+	c->used = 1;
+	return 1;
+}
+
 int rr_kernel_overlay_member(struct rr_session *s, const char *member, const struct rr_overlay_opts *o,
 			     struct rr_overlay *ov, char *msg, size_t n)
 {
@@ -197,6 +273,19 @@ int rr_kernel_overlay_member(struct rr_session *s, const char *member, const str
 			 busy.who);
 		r = -EBUSY;
 		goto unlock;
+	}
+	if (!is_file && in_use(st.st_rdev, msg, n)) {
+		r = -EBUSY;
+		goto unlock;
+	}
+	if (is_file) {
+		struct loop_use_ctx lu = { real, msg, n, 0 };
+
+		rr_loop_list(loop_use_cb, &lu);
+		if (lu.used) {
+			r = -EBUSY;
+			goto unlock;
+		}
 	}
 	r = rr_fingerprint_compute(member, &fp);
 	if (r < 0) {

@@ -142,6 +142,7 @@ int rr_session_open(const char *dir, int create, struct rr_session **out)
 	s = rr_xcalloc(1, sizeof(*s));
 	s->dir = rr_xstrdup(real);
 	s->journal_fd = -1;
+	s->live_fd = -1;
 	p = rr_session_file(s, ".lock");
 	s->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	free(p);
@@ -163,6 +164,20 @@ int rr_session_open(const char *dir, int create, struct rr_session **out)
 	r = load_or_make_id(s);
 	if (r < 0)
 		goto fail;
+	/* Announce the session as live by its id too: its dm devices carry
+	 * only the id, and cleanup must leave a running session's devices
+	 * alone.  Best effort: no /run/raidrescue, no announcement. */
+	mkdir("/run/raidrescue", 0700);
+	{
+		char lp[96];
+
+		snprintf(lp, sizeof(lp), "/run/raidrescue/session-%s.lock", s->id);
+		s->live_fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (s->live_fd >= 0 && flock(s->live_fd, LOCK_SH | LOCK_NB) < 0) {
+			close(s->live_fd);
+			s->live_fd = -1;
+		}
+	}
 	p = rr_session_file(s, "journal.jsonl");
 	s->journal_fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (s->journal_fd < 0) {
@@ -199,6 +214,8 @@ void rr_session_close(struct rr_session *s)
 		close(s->journal_fd);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);	/* releases the flock */
+	if (s->live_fd >= 0)
+		close(s->live_fd);
 	free(s->dir);
 	free(s);
 }
@@ -421,4 +438,35 @@ int rr_session_count_steps(const struct rr_session *s, const char *action)
 			n++;
 	rr_journal_view_free(&v);
 	return n;
+}
+
+/* A lock file is "in use" when someone holds a flock on it: taking an
+ * exclusive one without waiting fails then. */
+static int lock_held(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), held = 0;
+
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		held = errno == EWOULDBLOCK;
+	close(fd);
+	return held;
+}
+
+int rr_session_in_use(const char *id, const char *dir)
+{
+	char p[4200];
+
+	if (id) {
+		snprintf(p, sizeof(p), "/run/raidrescue/session-%s.lock", id);
+		if (lock_held(p))
+			return 1;
+	}
+	if (dir) {
+		snprintf(p, sizeof(p), "%s/.lock", dir);
+		if (lock_held(p))
+			return 1;
+	}
+	return 0;
 }

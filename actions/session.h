@@ -20,6 +20,7 @@ struct rr_session {
 	enum rr_backend backend;	/* as recorded in session.json */
 	char id[9];		/* 8 hex digits, in every dm name and UUID */
 	int lock_fd;
+	int live_fd;		/* /run/raidrescue/session-ID.lock, held while open */
 	int journal_fd;
 	uint64_t next_seq;
 	FILE *log;		/* session.log, for people */
@@ -30,6 +31,10 @@ char *rr_session_default_dir(void);
 /* Open (create when create != 0 and it does not exist) and lock.
  * -EBUSY: another raidrescue holds it; -ENOENT: no such session. */
 int rr_session_open(const char *dir, int create, struct rr_session **out);
+/* Is the session with this id, or in this directory, open in a running
+ * raidrescue right now?  (cleanup leaves such sessions alone.)  Either
+ * argument may be NULL. */
+int rr_session_in_use(const char *id, const char *dir);
 void rr_session_close(struct rr_session *s);
 /* Record the backend in session.json (once: a session keeps the backend
  * it was made with).  0, or -EEXIST when another one is recorded. */

@@ -654,10 +654,20 @@ int rr_snapshot_live_cleanup(int verbose)
 			struct rr_dm_info bi;
 			size_t l = strlen(d.names[k]);
 
+			char id[9];
+
 			if (l < 5 || strcmp(d.names[k] + l - 5, "-base") || rr_dm_get_info(d.names[k], &bi) < 0 ||
 			    strncmp(bi.uuid, RR_DM_UUID_PREFIX, strlen(RR_DM_UUID_PREFIX)) ||
 			    !wrapped_by(cur, ncur, d.names[k]) || table_get(d.names[k], &base, &nbase) < 0)
 				continue;
+			/* a session open in a running raidrescue is no leftover */
+			snprintf(id, sizeof(id), "%.8s", bi.uuid + strlen(RR_DM_UUID_PREFIX));
+			if (rr_session_in_use(id, NULL)) {
+				table_free(base, nbase);
+				base = NULL;
+				nbase = 0;
+				break;
+			}
 			{
 				struct rr_dm_target *tt = as_targets(base, nbase);
 

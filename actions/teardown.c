@@ -524,13 +524,48 @@ int rr_undo_seq(struct rr_session *s, uint64_t seq, int verbose)
 struct ours {
 	char **names;
 	size_t n;
+	int verbose;
 };
+
+/* A session open in a running raidrescue is not a leftover: its devices,
+ * exports and mounts are left alone (said once per session). */
+static int live_session(const char *id, const char *dir, int verbose)
+{
+	static char said[64][4200];
+	static size_t nsaid;
+	const char *key = id ? id : dir;
+
+	if (!rr_session_in_use(id, dir))
+		return 0;
+	for (size_t i = 0; i < nsaid; i++)
+		if (!strcmp(said[i], key))
+			return 1;
+	if (nsaid < 64)
+		snprintf(said[nsaid++], sizeof(said[0]), "%s", key);
+	if (verbose)
+		printf(_("session %s is open in a running raidrescue: left alone\n"), key);
+	return 1;
+}
+
+/* The directory part of path, in buf. */
+static const char *dir_of(const char *path, char *buf, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+
+	snprintf(buf, n, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	return buf;
+}
 
 static int collect_ours(void *ctx, const char *name, const char *uuid)
 {
 	struct ours *o = ctx;
+	char id[9];
 
 	if (strncmp(uuid, RR_DM_UUID_PREFIX, strlen(RR_DM_UUID_PREFIX)))
+		return 0;
+	/* RAIDRESCUE-<8 hex id>-... */
+	snprintf(id, sizeof(id), "%.8s", uuid + strlen(RR_DM_UUID_PREFIX));
+	if (strlen(id) == 8 && live_session(id, NULL, o->verbose))
 		return 0;
 	o->names = rr_xrealloc(o->names, (o->n + 1) * sizeof(*o->names));
 	o->names[o->n++] = rr_xstrdup(name);
@@ -634,8 +669,10 @@ static int unmount_ours(struct ours *o, int verbose)
 static int cow_loop_cb(void *ctx, const char *dev, const char *backing)
 {
 	int *count = ctx;
+	char dir[4200];
 
-	if (is_cow_file(backing) && rr_loop_detach(dev) == 0)
+	if (is_cow_file(backing) && !rr_session_in_use(NULL, dir_of(backing, dir, sizeof(dir))) &&
+	    rr_loop_detach(dev) == 0)
 		(*count)++;
 	return 0;
 }
@@ -654,8 +691,10 @@ static int cleanup_fuse(int verbose, int *failed)
 	while (fgets(line, sizeof(line), f)) {
 		char *dash = strstr(line, " - ");
 
+		char dir[4200];
+
 		if (dash && sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && sscanf(dash + 3, "%255s", type) == 1 &&
-		    !strcmp(type, RR_FUSE_TYPE)) {
+		    !strcmp(type, RR_FUSE_TYPE) && !live_session(NULL, dir_of(mp, dir, sizeof(dir)), verbose)) {
 			fuse = rr_xrealloc(fuse, (nfuse + 1) * sizeof(*fuse));
 			fuse[nfuse++] = rr_xstrdup(mp);
 		}
@@ -697,7 +736,7 @@ static int cleanup_fuse(int verbose, int *failed)
 
 int rr_cleanup_all(int verbose)
 {
-	struct ours o = { 0 };
+	struct ours o = { .verbose = verbose };
 	int count = 0, progress, r, failed = 0;
 	char why[256];
 

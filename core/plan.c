@@ -81,10 +81,12 @@ const char *rr_plan_describe(const struct rr_candidate *c, char *buf, size_t n)
 	const char *ln = rr_layout_name(c->level, c->layout, lay, sizeof(lay));
 	const char *lv = rr_level_name(c->level);
 
+	/* level and layout names are mdadm's words: not translated */
 	if (c->level == RR_RAID1 || c->level == RR_LINEAR || !ln)
-		snprintf(buf, n, "%s, %u %s", lv ? lv : "?", c->ndisks, c->ndisks == 1 ? "slot" : "slots");
+		snprintf(buf, n, P_("%s, %u slot", "%s, %u slots", c->ndisks), lv ? lv : "?", c->ndisks);
 	else
-		snprintf(buf, n, "%s %s %uK, %u slots", lv ? lv : "?", ln, c->chunk_kib, c->ndisks);
+		snprintf(buf, n, P_("%s %s %uK, %u slot", "%s %s %uK, %u slots", c->ndisks), lv ? lv : "?", ln, c->chunk_kib,
+			 c->ndisks);
 	return buf;
 }
 

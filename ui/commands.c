@@ -113,9 +113,11 @@ const struct rr_cmd rr_cmds[] = {
 	  rr_cmd_journal },
 	{ "cleanup", "",
 	  N_("remove every device this program created, even without a journal"),
-	  N_("Removes every device-mapper device whose UUID starts with RAIDRESCUE- and\n"
-	     "every loop device backed by a session's copy-on-write file; never anything\n"
-	     "else.\n"),
+	  N_("Removes every device-mapper device whose UUID starts with RAIDRESCUE-,\n"
+	     "every loop device backed by a session's copy-on-write file and every FUSE\n"
+	     "export of the userspace backend (with what is mounted from it); never\n"
+	     "anything else.  A session open in a running raidrescue (the wizard, or a\n"
+	     "command still at work) is not a leftover: it is named and left alone.\n"),
 	  rr_cmd_cleanup },
 	{ "cow-merge", N_("[--dry-run] [--yes] [--session DIR] --cow FILE --origin DEV|IMAGE"),
 	  N_("revert an origin to its snapshot's state, offline, undoably"),

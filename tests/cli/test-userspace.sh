@@ -103,10 +103,24 @@ else
 	bad "the write did not survive"
 fi
 (cd "$D" && sha256sum -c --quiet "$T/sums") && ok "originals still unchanged" || bad "an original changed"
+# A second session, open in a "running raidrescue" (its lock held, as
+# the wizard holds it): cleanup must leave it alone.
+S3=$T/s3
+expect_status 0 "overlay + assemble a second session" sh -c \
+	"'$rr' overlay --session '$S3' --backend userspace '$D/disk-c.img' '$D/disk-e.img' '$D/disk-a.img' '$D/disk-d.img' >/dev/null 2>&1 &&
+	 '$rr' assemble --session '$S3' --order '$order'"
+M3=$(ls -d "$S3"/mnt-a*)
+flock -o "$S3/.lock" sleep 60 &
+holder=$!
+sleep 0.3
 # cleanup finds the export without the journal
 mv "$S/journal.jsonl" "$T/journal.saved"
 expect_status 0 "cleanup" "$rr" cleanup
 expect_grep "$T/out" "unmounted $M" "cleanup unmounted the export"
+expect_grep "$T/out" "session $S3 is open in a running raidrescue: left alone" "cleanup names the live session it leaves"
+grep -q " $M3 " /proc/self/mountinfo && ok "the live session's export is still mounted" || bad "cleanup unmounted a live session's export"
+kill $holder 2>/dev/null; wait $holder 2>/dev/null
+expect_status 0 "undo the second session" "$rr" undo --session "$S3" --all
 [ "$(ours_mounted)" -eq 0 ] && ok "nothing mounted after cleanup" || bad "still mounted after cleanup"
 mv "$T/journal.saved" "$S/journal.jsonl"
 expect_status 0 "undo --all after cleanup" "$rr" undo --session "$S" --all

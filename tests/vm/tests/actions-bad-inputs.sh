@@ -74,4 +74,45 @@ assert_match "$(dmsetup status "$snap")" 'Invalid|Overflow' "the kernel invalida
 assert_ok "undo the overflowed session" "$RR_BIN" undo --session "$SCN_DIR/t" --all
 assert_eq "$(ours)" 0 "nothing left"
 scn_check_originals
+# 5. A member held by an md array (as udev or the boot assembles a failed
+# array, inactive): refused before anything is made for it, naming the
+# array and what to do; the array is never stopped by raidrescue.
+# mdadm --incremental, as udev runs it, keeps an inactive array holding
+# the member (member 1 has vanished and member 2 has bad sectors by now:
+# 0 and 3 are used).
+mdadm --incremental "${SCN_DEV[0]}" >"$SCN_DIR/md.out" 2>&1 || true
+held=$(ls "/sys/dev/block/$(printf '%d:%d' $(stat -L -c '0x%t 0x%T' "${SCN_DEV[0]}"))/holders" 2>/dev/null || true)
+[ -n "$held" ] || { cat "$SCN_DIR/md.out"; fail "mdadm --incremental does not hold ${SCN_DEV[0]}"; }
+md=/dev/$held
+scn_defer "mdadm --stop $md"
+if "$RR_BIN" overlay --session "$SCN_DIR/held" "${SCN_DEV[0]}" "${SCN_DEV[3]}" >"$SCN_DIR/out" 2>"$SCN_DIR/err"; then
+	fail "overlay stacked on a member held by $md"
+fi
+cat "$SCN_DIR/err"
+assert_match "$(grep -m1 "^raidrescue: ${SCN_DEV[0]}: " "$SCN_DIR/err")" \
+	"in use by the md array $md .*mdadm --stop $md" "the message names the member, the array and the way out"
+assert_eq "$(dmsetup ls | awk '{print $1}' | grep -cE '^rr-[0-9a-f]{8}-m[0-9]+$' || true)" 1 \
+	"the free member still got its snapshot, the held one none"
+[ -n "$(ls "/sys/block/${md#/dev/}/slaves")" ] || fail "the array lost its members"
+ok "the array is left as it was"
+assert_ok "undo the held session" "$RR_BIN" undo --session "$SCN_DIR/held" --all
+mdadm --stop "$md" >/dev/null
+# an image whose own loop device an md array holds
+img=$SCN_DIR/held.img
+cp --sparse=always "${SCN_IMG[0]}" "$img"
+lo=$(losetup -f --show -r "$img")
+scn_defer "losetup -d $lo"
+mdadm --incremental "$lo" >"$SCN_DIR/md2.out" 2>&1 || true
+held=$(ls "/sys/block/${lo#/dev/}/holders")
+[ -n "$held" ] || { cat "$SCN_DIR/md2.out"; fail "mdadm --incremental does not hold $lo"; }
+md=/dev/$held
+if "$RR_BIN" overlay --session "$SCN_DIR/held2" "$img" >"$SCN_DIR/out" 2>"$SCN_DIR/err"; then
+	fail "overlay stacked on an image whose loop $md holds"
+fi
+cat "$SCN_DIR/err"
+assert_match "$(grep -m1 "^raidrescue: $img: " "$SCN_DIR/err")" "attached as $lo, which is in use by the md array $md" \
+	"the message names the image, its loop and the array"
+assert_eq "$(ours)" 0 "nothing made"
+mdadm --stop "$md" >/dev/null
+losetup -d "$lo"
 scn_end
