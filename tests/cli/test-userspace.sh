@@ -110,7 +110,7 @@ expect_status 0 "overlay + assemble a second session" sh -c \
 	"'$rr' overlay --session '$S3' --backend userspace '$D/disk-c.img' '$D/disk-e.img' '$D/disk-a.img' '$D/disk-d.img' >/dev/null 2>&1 &&
 	 '$rr' assemble --session '$S3' --order '$order'"
 M3=$(ls -d "$S3"/mnt-a*)
-flock -o "$S3/.lock" sleep 60 &
+flock -o "$S3/.lock" sleep 60 </dev/null >/dev/null 2>&1 &
 holder=$!
 sleep 0.3
 # cleanup finds the export without the journal
@@ -119,7 +119,7 @@ expect_status 0 "cleanup" "$rr" cleanup
 expect_grep "$T/out" "unmounted $M" "cleanup unmounted the export"
 expect_grep "$T/out" "session $S3 is open in a running raidrescue: left alone" "cleanup names the live session it leaves"
 grep -q " $M3 " /proc/self/mountinfo && ok "the live session's export is still mounted" || bad "cleanup unmounted a live session's export"
-kill $holder 2>/dev/null; wait $holder 2>/dev/null
+pkill -P $holder 2>/dev/null; kill $holder 2>/dev/null; wait $holder 2>/dev/null
 expect_status 0 "undo the second session" "$rr" undo --session "$S3" --all
 [ "$(ours_mounted)" -eq 0 ] && ok "nothing mounted after cleanup" || bad "still mounted after cleanup"
 mv "$T/journal.saved" "$S/journal.jsonl"
