@@ -225,6 +225,36 @@ PY
 	[ -z "$left" ] && ok "demo: no COW store, mount point or proof file left" || bad "demo: left: $left"
 	(cd "$D" && sha256sum -c --quiet "$T/demo.sums") && ok "demo: originals unchanged (sha256)" || bad "demo: an original changed"
 
+	# Esc while stacking: each member takes 1.5 s, Esc comes during the
+	# first; the child finishes that one and stops.
+	mkdir -p "$T/out/cancel"
+	(cd "$T" && env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= TERM=xterm-256color COLUMNS=80 LINES=24 \
+		RAIDRESCUE_NO_LOOP=1 RAIDRESCUE_TUI_NO_UDEV=1 RAIDRESCUE_TUI_MDSTAT=/nonexistent \
+		RAIDRESCUE_TUI_SYSFS="$T/nosys" RAIDRESCUE_TUI_SCRIPT="$HERE/scripts/cancel.keys" \
+		RAIDRESCUE_DELAY=overlay.cow-store:1500 RAIDRESCUE_TUI_DUMP="$T/out/cancel" \
+		timeout 120 "$RR_BIN" --session "$D" "$D"/disk-*.img) >"$T/out/cancel.stdout" 2>"$T/out/cancel.stderr"
+	rc=$?
+	[ $rc -eq 0 ] && ok "cancel: ran" || { bad "cancel: exit $rc"; sed 's/^/    /' "$T/out/cancel.stderr"; }
+	# (Esc may come before the first member begins: then none is made)
+	said=$(sed -n 's/^stopped by Esc after \([0-9]*\) snapshots\{0,1\};.*/\1/p' "$T/out/cancel/cancelled.txt")
+	n=$(grep -c '`- snapshot ' "$T/out/cancel/cancelled.txt")
+	if [ -n "$said" ] && [ "$said" -lt 5 ] && [ "$n" -eq "$said" ]; then
+		ok "cancel: Esc stopped the stacking after $said of 5 members, the stack shows them"
+	else
+		bad "cancel: said '$said', $n snapshots in the stack"; sed 's/^/    /' "$T/out/cancel/cancelled.txt"
+	fi
+	python3 - "$D/journal.jsonl" <<'PY' && ok "cancel: after undo all every step is undone or failed" || bad "cancel: journal not consistent"
+import json, sys
+state = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    state[r["seq"]] = r["state"]
+assert all(v in ("undone", "failed") for v in state.values()), state
+PY
+	left=$(cd "$D" && ls | grep -E '\.rrcow$|^mnt-' || true)
+	[ -z "$left" ] && ok "cancel: nothing left" || bad "cancel: left: $left"
+	(cd "$D" && sha256sum -c --quiet "$T/demo.sums") && ok "cancel: originals unchanged" || bad "cancel: an original changed"
+
 else
 	bad "demo: /dev/fuse is not writable: the userspace backend cannot run the demo here"
 fi

@@ -361,6 +361,32 @@ void tui_job_poll(struct tui_app *a)
 	}
 }
 
+void tui_reopen_session(struct tui_app *a)
+{
+	char dir[4096];
+
+	/* a job's child wrote the journal: read the numbering afresh */
+	if (!a->sess)
+		return;
+	snprintf(dir, sizeof(dir), "%s", a->sess->dir);
+	rr_session_close(a->sess);
+	a->sess = NULL;
+	tui_open_session(a, dir, 0);
+}
+
+bool tui_job_progress(struct tui_app *a, const char *line)
+{
+	size_t i, n;
+	int off = 0;
+
+	if (line[0] != 'P' || sscanf(line, "P %zu %zu %n", &i, &n, &off) < 2)
+		return false;
+	a->job.done = i;
+	a->job.total = n;
+	snprintf(a->job.current, sizeof(a->job.current), "%s", line + off);
+	return true;
+}
+
 void tui_job_cancel(struct tui_app *a)
 {
 	if (a->job.pid && !a->job.cancelled) {

@@ -56,6 +56,7 @@ static const struct tui_binding bindings[] = {
 	{ TUI_SCR_SNAPSHOTS, 'o', TUI_CMD_OVERLAY, N_("stack a snapshot over every selected member") },
 	{ TUI_SCR_SNAPSHOTS, 'A', TUI_CMD_ASSEMBLE, N_("assemble the current candidate on the snapshots") },
 	{ TUI_SCR_SNAPSHOTS, 'r', TUI_CMD_REFRESH, N_("read the stack again") },
+	{ TUI_SCR_SNAPSHOTS, ESC, TUI_CMD_BACK, N_("stop the running work after the member in hand, else back") },
 	{ TUI_SCR_SNAPSHOTS, KEY_ENTER, TUI_CMD_ENTER, N_("go on to the trials") },
 	{ TUI_SCR_SNAPSHOTS, '\n', TUI_CMD_ENTER, NULL },
 	{ TUI_SCR_SNAPSHOTS, '\r', TUI_CMD_ENTER, NULL },

@@ -157,8 +157,16 @@ static void snapshots_draw(struct tui_app *a, int top, int rows_avail)
 	char fit[1024];
 	int y = top + 1, list_rows = rows_avail - 2;
 
-	tui_put(top, 0, COLS, TUI_PLAIN, false,
-		_("member -> loop -> snapshot+COW; array -> volume -> fs. o: snapshots, A: assemble"));
+	if (a->job.pid) {
+		char line[600], fit2[1024];
+
+		snprintf(line, sizeof(line), _("%s %zu of %zu: %s -- Esc stops after this one"), a->job.what,
+			 a->job.done + 1, a->job.total ? a->job.total : 1, a->job.current);
+		tui_put(top, 0, COLS, TUI_BOLD, true, tui_fit(line, COLS, fit2, sizeof(fit2)));
+	} else {
+		tui_put(top, 0, COLS, TUI_PLAIN, false,
+			_("member -> loop -> snapshot+COW; array -> volume -> fs. o: snapshots, A: assemble"));
+	}
 	if (tui_need_dm(a, top + 1, rows_avail - 1))
 		return;
 	if (!a->sess) {
@@ -196,16 +204,30 @@ static void snapshots_draw(struct tui_app *a, int top, int rows_avail)
 	}
 }
 
-static void overlay_done(struct tui_app *a, bool ok, const char *in)
-{
-	size_t made = 0;
+/* Stacking and assembling run in a child process, as the trials do: the
+ * screen stays alive (udev, mdadm and large members can take seconds),
+ * progress is shown, Esc stops after the member in hand; every step is
+ * journaled by the child, so the parent re-reads the session after. */
+static size_t job_made, job_failed;
+static char job_note[512];
 
-	if (!ok)
-		return;
-	for (size_t i = 0; i < a->nmembers; i++) {
+static void overlay_child(struct tui_app *a, int fd, void *ctx)
+{
+	size_t todo = 0, i = 0;
+
+	(void)ctx;
+	for (size_t m = 0; m < a->nmembers; m++) {
+		bool have = false;
+
+		for (size_t k = 0; k < nov; k++)
+			if (!strcmp(ovs[k].member, a->devs[a->members[m]].path))
+				have = true;
+		todo += !have;
+	}
+	for (size_t m = 0; m < a->nmembers; m++) {
+		const char *path = a->devs[a->members[m]].path;
 		struct rr_overlay ov;
 		char msg[1024];
-		const char *path = a->devs[a->members[i]].path;
 		bool have = false;
 
 		for (size_t k = 0; k < nov; k++)
@@ -213,15 +235,58 @@ static void overlay_done(struct tui_app *a, bool ok, const char *in)
 				have = true;
 		if (have)
 			continue;
-		if (rr_overlay_member(a->sess, path, NULL, &ov, msg, sizeof(msg)) < 0) {
-			tui_status(a, "%s: %s", path, msg);
+		if (tui_job_cancelled())
 			break;
-		}
-		made++;
+		tui_job_report(fd, "P %zu %zu %s", i++, todo, tui_short(path));
+		/* a member that cannot be stacked is said, the others go on */
+		if (rr_overlay_member(a->sess, path, NULL, &ov, msg, sizeof(msg)) < 0)
+			tui_job_report(fd, "E %s: %s", tui_short(path), msg);
+		else
+			tui_job_report(fd, "M");
 	}
-	if (made)
-		tui_status(a, P_("%zu snapshot made", "%zu snapshots made", made), made);
+}
+
+static void job_line(struct tui_app *a, const char *line)
+{
+	if (tui_job_progress(a, line)) {
+		return;
+	} else if (line[0] == 'E') {
+		job_failed++;
+		snprintf(job_note, sizeof(job_note), "%s", line + 2);
+	} else if (line[0] == 'M') {
+		job_made++;
+	} else if (line[0] == 'R') {
+		snprintf(job_note, sizeof(job_note), "%s", line + 2);
+	}
+}
+
+static void overlay_line(struct tui_app *a, const char *line)
+{
+	if (line) {
+		job_line(a, line);
+		return;
+	}
+	tui_reopen_session(a);
 	reload(a);
+	if (job_failed)
+		tui_status(a, "%s", job_note);
+	else if (a->job.cancelled)
+		tui_status(a, P_("stopped by Esc after %zu snapshot; undo on the journal screen (7) if need be",
+				 "stopped by Esc after %zu snapshots; undo on the journal screen (7) if need be", job_made),
+			   job_made);
+	else
+		tui_status(a, P_("%zu snapshot made", "%zu snapshots made", job_made), job_made);
+}
+
+static void overlay_done(struct tui_app *a, bool ok, const char *in)
+{
+	(void)in;
+	if (!ok)
+		return;
+	job_made = job_failed = 0;
+	job_note[0] = '\0';
+	if (tui_job_start(a, _("snapshots"), a->nmembers, overlay_child, NULL, overlay_line) < 0)
+		tui_status(a, "%s", _("cannot start the work (fork failed)"));
 }
 
 static void ask_overlay(struct tui_app *a)
@@ -256,35 +321,65 @@ static void ask_overlay(struct tui_app *a)
 	free(text);
 }
 
-static void assemble_done(struct tui_app *a, bool ok, const char *in)
+static void assemble_child(struct tui_app *a, int fd, void *ctx)
 {
 	struct rr_candidate c;
 	struct rr_assembly as;
+	struct rr_layers l;
 	char msg[1024];
 
+	(void)ctx;
+	if (tui_cand_on_overlays(a, &a->cands[a->cur_cand], ovs, nov, &c) < 0) {
+		tui_job_report(fd, "E %s", _("a member of this candidate has no snapshot yet: press o first"));
+		return;
+	}
+	tui_job_report(fd, "P 0 2 %s", _("assembling the array on the snapshots"));
+	if (rr_assemble(a->sess, ovs, nov, &c, a->via, &as, msg, sizeof(msg)) < 0) {
+		tui_job_report(fd, "E %s", msg);
+		return;
+	}
+	/* the partitions and logical volumes on it, as dm linear devices
+	 * from our own decoders (read-only, like the array) */
+	tui_job_report(fd, "P 1 2 %s", _("mapping its partitions and logical volumes"));
+	if (rr_layers_map(a->sess, as.dev, as.seq, &l, msg, sizeof(msg)) < 0) {
+		char text[1400];
+
+		snprintf(text, sizeof(text), _("assembled %s (%s); its volumes could not be mapped: %s"),
+			 tui_short(as.dev), tui_via_name(as.via), msg);
+		tui_job_report(fd, "R %s", text);
+		return;
+	}
+	{
+		char text[1200];
+
+		snprintf(text, sizeof(text), P_("assembled %s (%s) on the snapshots, %zu volume",
+					       "assembled %s (%s) on the snapshots, %zu volumes", l.nvols),
+			 tui_short(as.dev), tui_via_name(as.via), l.nvols);
+		tui_job_report(fd, "R %s", text);
+	}
+	rr_layers_free(&l);
+}
+
+static void assemble_line(struct tui_app *a, const char *line)
+{
+	if (line) {
+		job_line(a, line);
+		return;
+	}
+	tui_reopen_session(a);
+	reload(a);
+	tui_status(a, "%s", job_note[0] ? job_note : _("the assembly stopped"));
+}
+
+static void assemble_done(struct tui_app *a, bool ok, const char *in)
+{
+	(void)in;
 	if (!ok)
 		return;
-	if (tui_cand_on_overlays(a, &a->cands[a->cur_cand], ovs, nov, &c) < 0) {
-		tui_status(a, "%s", _("a member of this candidate has no snapshot yet: press o first"));
-		return;
-	}
-	if (rr_assemble(a->sess, ovs, nov, &c, a->via, &as, msg, sizeof(msg)) < 0) {
-		tui_status(a, "%s", msg);
-	} else {
-		struct rr_layers l;
-
-		/* the partitions and logical volumes on it, as dm linear
-		 * devices from our own decoders (read-only, like the array) */
-		if (rr_layers_map(a->sess, as.dev, as.seq, &l, msg, sizeof(msg)) < 0) {
-			tui_status(a, _("assembled %s (%s); its volumes could not be mapped: %s"), tui_short(as.dev),
-				   tui_via_name(as.via), msg);
-		} else {
-			tui_status(a, P_("assembled %s (%s) on the snapshots, %zu volume", "assembled %s (%s) on the snapshots, %zu volumes",
-					 l.nvols), tui_short(as.dev), tui_via_name(as.via), l.nvols);
-			rr_layers_free(&l);
-		}
-	}
-	reload(a);
+	job_made = job_failed = 0;
+	job_note[0] = '\0';
+	if (tui_job_start(a, _("assembly"), 2, assemble_child, NULL, assemble_line) < 0)
+		tui_status(a, "%s", _("cannot start the work (fork failed)"));
 }
 
 static void ask_assemble(struct tui_app *a)
@@ -337,6 +432,10 @@ static bool snapshots_key(struct tui_app *a, enum tui_cmd cmd, int ch)
 			tui_status(a, "%s", _("no session yet: start one on the start screen (1)"));
 			return true;
 		}
+		if (a->job.pid) {
+			tui_status(a, "%s", _("wait until the running job has finished"));
+			return true;
+		}
 		if (cmd == TUI_CMD_OVERLAY)
 			ask_overlay(a);
 		else
@@ -345,6 +444,12 @@ static bool snapshots_key(struct tui_app *a, enum tui_cmd cmd, int ch)
 	case TUI_CMD_REFRESH:
 		reload(a);
 		return true;
+	case TUI_CMD_BACK:
+		if (a->job.pid && ch == 27) {
+			tui_job_cancel(a);
+			return true;
+		}
+		return false;
 	case TUI_CMD_ENTER:
 		tui_push(a, &tui_scr_trials);
 		return true;

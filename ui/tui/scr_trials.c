@@ -148,15 +148,7 @@ static bool pick_best(struct tui_app *a)
 static void on_line(struct tui_app *a, const char *line)
 {
 	if (!line) {
-		char dir[4096];
-
-		/* The child wrote the journal: read the numbering afresh. */
-		if (a->sess) {
-			snprintf(dir, sizeof(dir), "%s", a->sess->dir);
-			rr_session_close(a->sess);
-			a->sess = NULL;
-			tui_open_session(a, dir, 0);
-		}
+		tui_reopen_session(a);
 		if (a->job.cancelled)
 			tui_status(a, "%s", _("trials stopped by Esc; everything they built was torn down"));
 		else if (!a->status[0] && pick_best(a))
@@ -166,15 +158,8 @@ static void on_line(struct tui_app *a, const char *line)
 			tui_status(a, "%s", _("trials finished"));
 		return;
 	}
-	if (line[0] == 'P') {
-		size_t i, n;
-		int off = 0;
-
-		if (sscanf(line, "P %zu %zu %n", &i, &n, &off) >= 2) {
-			a->job.done = i;
-			a->job.total = n;
-			snprintf(a->job.current, sizeof(a->job.current), "%s", line + off);
-		}
+	if (tui_job_progress(a, line)) {
+		return;
 	} else if (line[0] == 'E') {
 		tui_status(a, "%s", line + 2);
 	} else if (line[0] == 'R') {
@@ -252,26 +237,17 @@ static void proof_child(struct tui_app *a, int fd, void *ctx)
 static void proof_line(struct tui_app *a, const char *line)
 {
 	if (!line) {
-		char title[128], dir[4096];
+		char title[128];
 
 		proving = false;
-		if (a->sess) {
-			snprintf(dir, sizeof(dir), "%s", a->sess->dir);
-			rr_session_close(a->sess);
-			a->sess = NULL;
-			tui_open_session(a, dir, 0);
-		}
+		tui_reopen_session(a);
 		snprintf(title, sizeof(title), _("Proof: candidate %zu, read-only"), prove_cand + 1);
 		if (proof_text)
 			tui_pager_text(a, title, proof_text);
 		return;
 	}
-	if (line[0] == 'P') {
-		size_t i, n;
-		int off = 0;
-
-		if (sscanf(line, "P %zu %zu %n", &i, &n, &off) >= 2)
-			snprintf(a->job.current, sizeof(a->job.current), "%s", line + off);
+	if (tui_job_progress(a, line)) {
+		return;
 	} else if (line[0] == 'E') {
 		tui_status(a, "%s", line + 2);
 	} else if (line[0] == 'L') {

@@ -206,6 +206,11 @@ int tui_job_start(struct tui_app *a, const char *what, size_t total,
 void tui_job_report(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_job_poll(struct tui_app *a);
 void tui_job_cancel(struct tui_app *a);
+/* A child's "P DONE TOTAL what it does now" line into a->job; false for
+ * any other line. */
+bool tui_job_progress(struct tui_app *a, const char *line);
+/* Close and open the session again (after a child wrote its journal). */
+void tui_reopen_session(struct tui_app *a);
 /* In the child: true once the operator asked to stop (Esc). */
 bool tui_job_cancelled(void);
 /* Add an image or device by path to the devices list. */
