@@ -17,7 +17,7 @@ PKGS=(
 	libcmocka-dev libfuse3-dev fuse3 locales xz-utils python3
 	qemu-system-x86 linux-image-amd64 busybox-static kmod cpio
 	mdadm lvm2 e2fsprogs xfsprogs btrfs-progs dosfstools fdisk util-linux
-	tmux file
+	tmux file udev procps
 )
 
 say() { printf '\n==> %s\n' "$*"; }

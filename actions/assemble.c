@@ -333,6 +333,30 @@ int rr_assembly_geometry(const struct rr_overlay *ovs, size_t nov, const struct 
 	return 0;
 }
 
+json_object *rr_assembly_args(const struct rr_overlay *ovs, const struct rr_candidate *c, const char *via,
+			      uint64_t devsz)
+{
+	json_object *args = json_object_new_object(), *order;
+
+	json_object_object_add(args, "via", json_object_new_string(via));
+	json_object_object_add(args, "level", json_object_new_int(c->level));
+	json_object_object_add(args, "layout", json_object_new_int(c->layout));
+	json_object_object_add(args, "chunk_kib", json_object_new_int((int)c->chunk_kib));
+	json_object_object_add(args, "metadata", json_object_new_string(c->metadata));
+	json_object_object_add(args, "dev_sectors", json_object_new_uint64(devsz));
+	order = json_object_new_array();
+	for (unsigned i = 0; i < c->ndisks; i++) {
+		json_object *slot = json_object_new_object();
+
+		json_object_object_add(slot, "member", c->slot[i] == RR_CAND_MISSING ? NULL
+				       : json_object_new_string(ovs[c->slot[i]].member));
+		json_object_object_add(slot, "data_offset_sectors", json_object_new_uint64(c->data_offset[i]));
+		json_object_array_add(order, slot);
+	}
+	json_object_object_add(args, "order", order);
+	return args;
+}
+
 const char *rr_via_name(enum rr_via via)
 {
 	switch (via) {
@@ -347,7 +371,7 @@ int rr_kernel_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_
 		       enum rr_via via, struct rr_assembly *out, char *msg, size_t n)
 {
 	struct rr_geom g;
-	json_object *args, *planned, *done, *script, *order;
+	json_object *args, *planned, *done, *script;
 	char extra[96], name[128], uuid[128], lname[64], md[64] = "";
 	const char *type;
 	uint64_t seq, devsz, array_sectors;
@@ -372,23 +396,7 @@ int rr_kernel_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_
 	out->via = via;
 	seq = s->next_seq;
 
-	args = json_object_new_object();
-	json_object_object_add(args, "via", json_object_new_string(via == RR_VIA_DMRAID ? "dm-raid" : "mdadm"));
-	json_object_object_add(args, "level", json_object_new_int(c->level));
-	json_object_object_add(args, "layout", json_object_new_int(c->layout));
-	json_object_object_add(args, "chunk_kib", json_object_new_int((int)c->chunk_kib));
-	json_object_object_add(args, "metadata", json_object_new_string(c->metadata));
-	json_object_object_add(args, "dev_sectors", json_object_new_uint64(devsz));
-	order = json_object_new_array();
-	for (unsigned i = 0; i < c->ndisks; i++) {
-		json_object *slot = json_object_new_object();
-
-		json_object_object_add(slot, "member", c->slot[i] == RR_CAND_MISSING ? NULL
-				       : json_object_new_string(ovs[c->slot[i]].member));
-		json_object_object_add(slot, "data_offset_sectors", json_object_new_uint64(c->data_offset[i]));
-		json_object_array_add(order, slot);
-	}
-	json_object_object_add(args, "order", order);
+	args = rr_assembly_args(ovs, c, via == RR_VIA_DMRAID ? "dm-raid" : "mdadm", devsz);
 	script = json_object_new_array();
 	planned = json_object_new_array();
 	if (via == RR_VIA_DMRAID) {

@@ -65,6 +65,10 @@ int rr_assembly_member_sectors(const struct rr_overlay *ovs, const struct rr_can
 /* Both backends: the slots name overlays, the members are there, and the
  * kernel would run the geometry; g gets it (dev_sectors: used per member).
  * 0 or -EINVAL with msg. */
+/* The journal arguments of an assembly step (both backends): route,
+ * geometry, and each slot's member and data offset. */
+json_object *rr_assembly_args(const struct rr_overlay *ovs, const struct rr_candidate *c, const char *via,
+			      uint64_t devsz);
 int rr_assembly_geometry(const struct rr_overlay *ovs, size_t nov, const struct rr_candidate *c, struct rr_geom *g,
 			 char *msg, size_t n);
 

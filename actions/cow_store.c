@@ -17,6 +17,7 @@
 #include "probes/cow.h"
 #include "probes/devread.h"
 #include "actions/fileio.h"
+#include "probes/endian.h"
 
 #define SECTOR 512u
 #define EXC_SIZE 16u
@@ -41,18 +42,6 @@ struct rr_cow_store {
 	uint8_t *used;
 	uint64_t cap, count;
 };
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 static uint64_t mix(uint64_t x)
 {
@@ -123,10 +112,10 @@ static int write_header(struct rr_cow_store *cs)
 	uint8_t h[SECTOR];
 
 	memset(h, 0, sizeof(h));
-	put_le32(h, RR_COW_MAGIC);
-	put_le32(h + 4, cs->valid);
-	put_le32(h + 8, RR_COW_VERSION);
-	put_le32(h + 12, cs->chunk_sectors);
+	rr_put_le32(h, RR_COW_MAGIC);
+	rr_put_le32(h + 4, cs->valid);
+	rr_put_le32(h + 8, RR_COW_VERSION);
+	rr_put_le32(h + 12, cs->chunk_sectors);
 	return rr_pwrite_exact(cs->fd, h, sizeof(h), 0);
 }
 
@@ -363,8 +352,8 @@ static int add(struct rr_cow_store *cs, uint64_t old_chunk, const void *data, in
 	cs->next_free++;
 	if (cs->next_free % stride == HDR_CHUNKS)	/* skip_metadata() */
 		cs->next_free++;
-	put_le64(cs->area + cs->filled * EXC_SIZE, old_chunk);
-	put_le64(cs->area + cs->filled * EXC_SIZE + 8, nc);
+	rr_put_le64(cs->area + cs->filled * EXC_SIZE, old_chunk);
+	rr_put_le64(cs->area + cs->filled * EXC_SIZE + 8, nc);
 	cs->filled++;
 	map_put(cs, old_chunk, nc);
 	if (sync || cs->filled == cs->epa)

@@ -12,6 +12,7 @@
 
 #include "actions/lvm_write.h"
 #include "core/msg.h"
+#include "probes/endian.h"
 
 #define SECTOR 512u
 #define LABEL_SECTOR 1u			/* pvcreate writes the label here */
@@ -24,18 +25,6 @@
 /* First copy of the text: right after the mda header (lvm2 2.03 starts
  * at the first 512-byte boundary of the circular buffer). */
 #define TEXT_OFFSET SECTOR
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
 
 int rr_lvm_id_new(struct rr_lvm_wid *id)
 {
@@ -156,38 +145,38 @@ int rr_lvm_pv_format(uint8_t *buf, size_t len, const struct rr_lvm_wvg *vg,
 	/* label_header */
 	lab = buf + LABEL_SECTOR * SECTOR;
 	memcpy(lab, "LABELONE", 8);
-	put64(lab + 8, LABEL_SECTOR);
-	put32(lab + 20, PVH_OFFSET);
+	rr_put_le64(lab + 8, LABEL_SECTOR);
+	rr_put_le32(lab + 20, PVH_OFFSET);
 	memcpy(lab + 24, "LVM2 001", 8);
 
 	/* pv_header: uuid, device size, data areas, metadata areas */
 	p = lab + PVH_OFFSET;
 	memcpy(p, vg->pv_id.s, RR_LVM_ID_LEN);
-	put64(p + 32, vg->dev_size * SECTOR);
+	rr_put_le64(p + 32, vg->dev_size * SECTOR);
 	p += 40;
-	put64(p, pe_bytes);		/* data area: pe_start .. end (size 0) */
-	put64(p + 8, 0);
+	rr_put_le64(p, pe_bytes);		/* data area: pe_start .. end (size 0) */
+	rr_put_le64(p + 8, 0);
 	p += 32;			/* + the list's zero terminator */
-	put64(p, RR_LVM_WRITE_MDA_OFFSET);
-	put64(p + 8, mda_size);
+	rr_put_le64(p, RR_LVM_WRITE_MDA_OFFSET);
+	rr_put_le64(p + 8, mda_size);
 	p += 32;
 	/* pv_header_extension: version, flags, bootloader areas (none) */
-	put32(p, PV_EXT_VERSION);
-	put32(p + 4, PV_EXT_USED);
-	put32(lab + 16, rr_lvm_crc(RR_LVM_INITIAL_CRC, lab + LABEL_CRC_FROM,
+	rr_put_le32(p, PV_EXT_VERSION);
+	rr_put_le32(p + 4, PV_EXT_USED);
+	rr_put_le32(lab + 16, rr_lvm_crc(RR_LVM_INITIAL_CRC, lab + LABEL_CRC_FROM,
 				   SECTOR - LABEL_CRC_FROM));
 
 	/* the metadata text, then the mda header that points at it */
 	mda = buf + RR_LVM_WRITE_MDA_OFFSET;
 	memcpy(mda + TEXT_OFFSET, text, text_size);
 	memcpy(mda + 4, MDA_MAGIC, 16);
-	put32(mda + 20, 1);
-	put64(mda + 24, RR_LVM_WRITE_MDA_OFFSET);
-	put64(mda + 32, mda_size);
-	put64(mda + MDA_RLOCN0, TEXT_OFFSET);
-	put64(mda + MDA_RLOCN0 + 8, text_size);
-	put32(mda + MDA_RLOCN0 + 16, rr_lvm_crc(RR_LVM_INITIAL_CRC, text, text_size));
-	put32(mda + MDA_RLOCN0 + 20, 0);
-	put32(mda, rr_lvm_crc(RR_LVM_INITIAL_CRC, mda + 4, SECTOR - 4));
+	rr_put_le32(mda + 20, 1);
+	rr_put_le64(mda + 24, RR_LVM_WRITE_MDA_OFFSET);
+	rr_put_le64(mda + 32, mda_size);
+	rr_put_le64(mda + MDA_RLOCN0, TEXT_OFFSET);
+	rr_put_le64(mda + MDA_RLOCN0 + 8, text_size);
+	rr_put_le32(mda + MDA_RLOCN0 + 16, rr_lvm_crc(RR_LVM_INITIAL_CRC, text, text_size));
+	rr_put_le32(mda + MDA_RLOCN0 + 20, 0);
+	rr_put_le32(mda, rr_lvm_crc(RR_LVM_INITIAL_CRC, mda + 4, SECTOR - 4));
 	return 0;
 }

@@ -73,11 +73,6 @@ int rr_md1_init(struct rr_md1_super *sb, uint32_t minor, uint64_t dev_sectors);
  * RR_MD1_MAX_DEVS, times over 40 bits, usec over 24). */
 int rr_md1_encode(const struct rr_md1_super *sb, uint8_t *out);
 
-/* calc_sb_1_csum(): the 32-bit little-endian words of the first
- * 256 + 2 * max_dev bytes, sb_csum counted as 0, summed in 64 bits and
- * folded once; a trailing 16-bit half word added as is. */
-uint32_t rr_md1_csum(const uint8_t *sb, uint32_t max_dev);
-
 /* Bytes the kernel writes for this superblock: 256 + 2 * max_dev rounded
  * up to 512. */
 uint32_t rr_md1_sb_bytes(const struct rr_md1_super *sb);

@@ -531,7 +531,7 @@ struct ours {
  * exports and mounts are left alone (said once per session). */
 static int live_session(const char *id, const char *dir, int verbose)
 {
-	static char said[64][4200];
+	static char **said;	/* once per run of cleanup: a small list */
 	static size_t nsaid;
 	const char *key = id ? id : dir;
 
@@ -540,8 +540,8 @@ static int live_session(const char *id, const char *dir, int verbose)
 	for (size_t i = 0; i < nsaid; i++)
 		if (!strcmp(said[i], key))
 			return 1;
-	if (nsaid < 64)
-		snprintf(said[nsaid++], sizeof(said[0]), "%s", key);
+	said = rr_xrealloc(said, (nsaid + 1) * sizeof(*said));
+	said[nsaid++] = rr_xstrdup(key);
 	if (verbose)
 		printf(_("session %s is open in a running raidrescue: left alone\n"), key);
 	return 1;

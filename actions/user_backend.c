@@ -306,7 +306,7 @@ int rr_user_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_t 
 		     const struct rr_candidate *c, struct rr_assembly *out, char *msg, size_t n)
 {
 	struct rr_geom g;
-	json_object *args, *order, *planned, *script, *undo, *more, *done;
+	json_object *args, *planned, *script, *undo, *more, *done;
 	uint64_t seq, devsz;
 	char mnt[PATH_MAX], arr[PATH_MAX + 16];
 	pid_t pid = 0;
@@ -327,25 +327,9 @@ int rr_user_assemble(struct rr_session *s, const struct rr_overlay *ovs, size_t 
 		return -ENAMETOOLONG;
 	}
 
-	args = json_object_new_object();
+	args = rr_assembly_args(ovs, c, "userspace", devsz);
 	json_object_object_add(args, "backend", json_object_new_string("userspace"));
-	json_object_object_add(args, "via", json_object_new_string("userspace"));
-	json_object_object_add(args, "level", json_object_new_int(c->level));
-	json_object_object_add(args, "layout", json_object_new_int(c->layout));
-	json_object_object_add(args, "chunk_kib", json_object_new_int((int)c->chunk_kib));
-	json_object_object_add(args, "metadata", json_object_new_string(c->metadata));
-	json_object_object_add(args, "dev_sectors", json_object_new_uint64(devsz));
 	json_object_object_add(args, "mountpoint", json_object_new_string(mnt));
-	order = json_object_new_array();
-	for (unsigned i = 0; i < c->ndisks; i++) {
-		json_object *slot = json_object_new_object();
-
-		json_object_object_add(slot, "member", c->slot[i] == RR_CAND_MISSING ? NULL
-				       : json_object_new_string(ovs[c->slot[i]].member));
-		json_object_object_add(slot, "data_offset_sectors", json_object_new_uint64(c->data_offset[i]));
-		json_object_array_add(order, slot);
-	}
-	json_object_object_add(args, "order", order);
 	planned = json_object_new_array();
 	json_object_array_add(planned, rr_res_fuse(mnt, 0));
 	r = rr_journal_intent(s, "assemble", args, planned, &seq);

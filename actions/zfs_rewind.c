@@ -45,18 +45,6 @@ static const char *jstr(json_object *o, const char *k)
 
 static struct rr_zfs_info *read_zfs(const char *path, const char *cow, int *err);
 
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 void rr_zfs_rewind_target_free(struct rr_zfs_rewind_target *t)
 {
 	free(t->slots);
@@ -284,7 +272,7 @@ int rr_zfs_rewind_apply(const struct rr_zfs_rewind_target *t, const char *save_p
 	}
 	rr_sha256_init(&h);
 	memcpy(hdr, SAVE_MAGIC, 8);
-	put_le64(hdr + 8, t->nslots);
+	rr_put_le64(hdr + 8, t->nslots);
 	rr_sha256_update(&h, hdr, sizeof(hdr));
 	r = rr_write_exact(sfd, hdr, sizeof(hdr));
 	for (size_t i = 0; i < t->nslots && r == 0; i++) {
@@ -294,9 +282,9 @@ int rr_zfs_rewind_apply(const struct rr_zfs_rewind_target *t, const char *save_p
 		r = zt_pread(&zt, buf, sl->len, sl->offset);
 		if (r < 0)
 			break;
-		put_le64(ent, sl->offset);
-		put_le32(ent + 8, sl->len);
-		put_le32(ent + 12, 0);
+		rr_put_le64(ent, sl->offset);
+		rr_put_le32(ent + 8, sl->len);
+		rr_put_le32(ent + 12, 0);
 		rr_sha256_update(&h, ent, sizeof(ent));
 		rr_sha256_update(&h, buf, sl->len);
 		r = rr_write_exact(sfd, ent, sizeof(ent));

@@ -54,4 +54,35 @@ static inline uint64_t rr_x64(const void *p, int big)
 	return big ? rr_be64(p) : rr_le64(p);
 }
 
+/* The writers (actions/ encode what probes/ decode). */
+static inline void rr_put_le16(void *p, uint16_t v)
+{
+	uint8_t *b = p;
+
+	b[0] = (uint8_t)v;
+	b[1] = (uint8_t)(v >> 8);
+}
+
+static inline void rr_put_le32(void *p, uint32_t v)
+{
+	rr_put_le16(p, (uint16_t)v);
+	rr_put_le16((uint8_t *)p + 2, (uint16_t)(v >> 16));
+}
+
+static inline void rr_put_le64(void *p, uint64_t v)
+{
+	rr_put_le32(p, (uint32_t)v);
+	rr_put_le32((uint8_t *)p + 4, (uint32_t)(v >> 32));
+}
+
+static inline void rr_put_be32(void *p, uint32_t v)
+{
+	uint8_t *b = p;
+
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
 #endif

@@ -55,14 +55,6 @@ static void read_disk(const uint8_t *p, int big, struct rr_md0_disk *d)
 	d->state = rr_x32(p + 16, big);
 }
 
-static void put_be32(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
-}
-
 /* The bitmap superblock follows the 0.90 block (always little-endian);
  * its uuid is the four set_uuid words as they lie on disk. */
 static void read_bitmap(struct rr_dev *dev, struct rr_member *m, struct rr_md_sb *s,
@@ -176,11 +168,11 @@ int rr_md0_read(struct rr_dev *dev, struct rr_member *m, struct rr_md_sb *s)
 	s->big_endian = big;
 	s->minor_version = rr_x32(p + O_MINOR, big);
 	s->patch_version = rr_x32(p + O_PATCH, big);
-	put_be32(s->array_uuid, rr_x32(p + O_UUID0, big));
+	rr_put_be32(s->array_uuid, rr_x32(p + O_UUID0, big));
 	if (s->minor_version >= 90) {
-		put_be32(s->array_uuid + 4, rr_x32(p + O_UUID1, big));
-		put_be32(s->array_uuid + 8, rr_x32(p + O_UUID2, big));
-		put_be32(s->array_uuid + 12, rr_x32(p + O_UUID3, big));
+		rr_put_be32(s->array_uuid + 4, rr_x32(p + O_UUID1, big));
+		rr_put_be32(s->array_uuid + 8, rr_x32(p + O_UUID2, big));
+		rr_put_be32(s->array_uuid + 12, rr_x32(p + O_UUID3, big));
 	}
 	s->ctime = rr_x32(p + O_CTIME, big);
 	s->level = (int32_t)rr_x32(p + O_LEVEL, big);

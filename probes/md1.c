@@ -11,29 +11,13 @@
 #include "core/msg.h"
 #include "probes/endian.h"
 #include "probes/md.h"
+#include "probes/md1_format.h"
 
-/* Byte offsets in struct mdp_superblock_1. */
-enum {
-	O_MAGIC = 0, O_MAJOR = 4, O_FEATURE = 8, O_SET_UUID = 16, O_SET_NAME = 32,
-	O_CTIME = 64, O_LEVEL = 72, O_LAYOUT = 76, O_SIZE = 80, O_CHUNK = 88,
-	O_RAID_DISKS = 92, O_BITMAP_OFFSET = 96, O_PPL_OFFSET = 96, O_PPL_SIZE = 98,
-	O_NEW_LEVEL = 100, O_RESHAPE_POS = 104, O_DELTA_DISKS = 112,
-	O_NEW_LAYOUT = 116, O_NEW_CHUNK = 120, O_NEW_OFFSET = 124,
-	O_DATA_OFFSET = 128, O_DATA_SIZE = 136, O_SUPER_OFFSET = 144,
-	O_RECOVERY_OFFSET = 152, O_DEV_NUMBER = 160, O_CNT_CORRECTED = 164,
-	O_DEVICE_UUID = 168, O_DEVFLAGS = 184, O_BBLOG_SHIFT = 185,
-	O_BBLOG_SIZE = 186, O_BBLOG_OFFSET = 188, O_UTIME = 192, O_EVENTS = 200,
-	O_RESYNC_OFFSET = 208, O_SB_CSUM = 216, O_MAX_DEV = 220, O_DEV_ROLES = 256,
-};
 
 #define BITMAP_MAGIC 0x6d746962u
 #define BITMAP_SB_BYTES 256u
 
-/* Sum of the little-endian 32-bit words of the first 256 + 2*max_dev
- * bytes with sb_csum taken as 0, folded once (high word added to the low
- * one), a trailing 16-bit half word added as is: the kernel's and
- * mdadm's calc_sb_1_csum. */
-static uint32_t sb1_csum(const uint8_t *sb, uint32_t max_dev)
+uint32_t rr_md1_csum(const uint8_t *sb, uint32_t max_dev)
 {
 	size_t size = 256 + (size_t)max_dev * 2;
 	uint64_t sum = 0;
@@ -344,7 +328,7 @@ int rr_md1_read(struct rr_dev *dev, struct rr_member *m, enum rr_md_version v,
 				RR_MD1_MAX_DEVS);
 		s->nroles = RR_MD1_MAX_DEVS;
 	} else {
-		s->csum_expected = sb1_csum(p, s->max_dev);
+		s->csum_expected = rr_md1_csum(p, s->max_dev);
 		s->csum_computed = true;
 		s->checksum_ok = s->csum_expected == s->csum_stored;
 		s->checksum_kernel_ok = s->checksum_ok;
@@ -369,7 +353,7 @@ int rr_md1_read(struct rr_dev *dev, struct rr_member *m, enum rr_md_version v,
 
 			memcpy(copy, p, sizeof(copy));
 			copy[O_FEATURE] &= (uint8_t)~RR_MD_FEAT_BITMAP;
-			s->csum_mdadm = sb1_csum(copy, s->max_dev);
+			s->csum_mdadm = rr_md1_csum(copy, s->max_dev);
 		}
 	}
 	unused_space(s, dev_sectors);

@@ -32,6 +32,7 @@
 #include "actions/demo.h"
 #include "actions/lvm_write.h"
 #include "actions/md_write.h"
+#include "probes/md1_format.h"
 #include "actions/run.h"
 #include "core/layout.h"
 #include "core/member.h"

@@ -123,9 +123,9 @@ static const char *jstr(json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &x) ? json_object_get_string(x) : "";
 }
 
-/* The cursor to the first row of the best-scoring candidate that
- * assembled; false when none did. */
-static bool pick_best(struct tui_app *a)
+/* The first row of the best-scoring candidate that assembled (all rows
+ * of a candidate share its score), SIZE_MAX when none did. */
+static size_t best_row(const struct tui_app *a)
 {
 	double top = -1;
 	size_t at = SIZE_MAX;
@@ -135,13 +135,17 @@ static bool pick_best(struct tui_app *a)
 			top = a->trials[i].score;
 			at = i;
 		}
+	return at;
+}
+
+/* The cursor to the best candidate; false when none assembled. */
+static bool pick_best(struct tui_app *a)
+{
+	size_t at = best_row(a);
+
 	if (at == SIZE_MAX)
 		return false;
-	for (size_t i = 0; i < a->ntrials; i++)
-		if (a->trials[i].cand == a->trials[at].cand) {
-			list.cur = i;
-			break;
-		}
+	list.cur = at;
 	return true;
 }
 
@@ -392,8 +396,7 @@ static void trials_draw(struct tui_app *a, int top, int rows)
 {
 	char fit[1024], buf[1024];
 	int y = top, list_rows;
-	size_t best = SIZE_MAX;
-	double top_score = -1;
+	size_t best;
 
 	if (tui_need_dm(a, top, rows))
 		return;
@@ -442,11 +445,9 @@ static void trials_draw(struct tui_app *a, int top, int rows)
 		tui_put(y, 2, COLS - 4, TUI_PLAIN, false, _("No results yet."));
 		return;
 	}
-	for (size_t i = 0; i < a->ntrials; i++)
-		if (a->trials[i].assembled && a->trials[i].score > top_score) {
-			top_score = a->trials[i].score;
-			best = a->trials[i].cand;
-		}
+	best = best_row(a);
+	if (best != SIZE_MAX)
+		best = a->trials[best].cand;
 	tui_list_fix(&list, a->ntrials, list_rows);
 	for (int r = 0; r < list_rows && list.top + (size_t)r < a->ntrials; r++) {
 		size_t i = list.top + (size_t)r;
